@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Entry point of the `telltale` binary. The compiled program lives in dist/, which `npm ci`
+// (through the workspace's prepare script) and `npm run build` create.
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/main.js', import.meta.url);
+
+if (!existsSync(entry)) {
+  process.stderr.write('telltale: dist/main.js is missing; run `npm run build` in the Telltale checkout first.\n');
+  process.exit(2);
+}
+
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));
