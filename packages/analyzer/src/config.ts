@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+
+import { createJiti } from 'jiti';
+import { lilconfig, type Loader } from 'lilconfig';
+import Type, { type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+/** File names searched for, in order, from the start directory up. */
+export const CONFIG_FILE_NAMES = [
+  'telltale.config.ts',
+  'telltale.config.mts',
+  'telltale.config.js',
+  'telltale.config.mjs',
+  'telltale.config.cjs',
+  'telltale.config.json',
+] as const;
+
+const TypeReference = Type.Object(
+  {
+    file: Type.String({ minLength: 1, description: 'Module that declares the type, relative to the config file.' }),
+    type: Type.String({ minLength: 1, description: 'Exported name of the type.' }),
+  },
+  {
+    additionalProperties: false,
+    description: 'The feature catalog type: feature names mapped to the state each feature carries.',
+  },
+);
+
+const Acknowledgement = Type.Object(
+  {
+    fingerprint: Type.String({
+      minLength: 1,
+      description: 'Fingerprint of the drift finding, as `telltale drift` prints it.',
+    }),
+    reason: Type.String({ minLength: 1, description: 'Why the breaking change is intended.' }),
+  },
+  { additionalProperties: false },
+);
+
+/** JSON Schema of `telltale.config.*`; sections that other tools read are validated there. */
+export const TelltaleConfigSchema = Type.Object(
+  {
+    catalog: Type.Optional(TypeReference),
+    drift: Type.Optional(
+      Type.Object(
+        {
+          snapshot: Type.Optional(
+            Type.String({
+              description: 'Committed snapshot file, relative to the config file. Default: telltale.schema.json.',
+            }),
+          ),
+          mode: Type.Optional(
+            Type.Union([Type.Literal('backward'), Type.Literal('forward'), Type.Literal('full')], {
+              description: 'Compatibility to enforce. Default: backward.',
+            }),
+          ),
+          preset: Type.Optional(
+            Type.Union([Type.Literal('strict'), Type.Literal('default'), Type.Literal('lenient')], {
+              description: 'How strict the rule severities are. Default: default.',
+            }),
+          ),
+          version: Type.Optional(
+            Type.String({
+              pattern: '^\\d+\\.\\d+\\.\\d+$',
+              description: 'Version of the telemetry catalog; a major bump acknowledges breaking changes.',
+            }),
+          ),
+          allow: Type.Optional(
+            Type.Array(Acknowledgement, { description: 'Breaking changes acknowledged one by one.' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    store: Type.Optional(
+      Type.Object(
+        { url: Type.Optional(Type.String({ description: 'Store URL: sqlite:<path>, postgres://…, clickhouse://…' })) },
+        { additionalProperties: true },
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);
+export type TelltaleConfig = Static<typeof TelltaleConfigSchema>;
+
+/** A configuration file as loaded: its content, and the path relative paths inside it resolve against. */
+export interface LoadedConfig {
+  config: TelltaleConfig;
+  /** Absolute path of the file, or undefined when none was found and defaults apply. */
+  filepath: string | undefined;
+  /** Directory that relative paths in the config resolve against. */
+  baseDir: string;
+}
+
+/** A configuration file that cannot be read, parsed or validated. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+
+  constructor(
+    message: string,
+    readonly filepath: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+const validateConfig = Compile(TelltaleConfigSchema);
+
+/**
+ * Loads `telltale.config.*`: the file given, or the first one found from `startDir` upwards.
+ * TypeScript configs are loaded through jiti, so they need no build step. Returns defaults
+ * (an empty config) when there is none.
+ */
+export async function loadConfig(startDir: string, explicitFile?: string): Promise<LoadedConfig> {
+  const loaders: Record<string, Loader> = {
+    '.ts': loadModule,
+    '.mts': loadModule,
+    '.js': loadModule,
+    '.mjs': loadModule,
+    '.cjs': loadModule,
+  };
+  const explorer = lilconfig('telltale', { searchPlaces: [...CONFIG_FILE_NAMES], loaders });
+
+  let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  if (explicitFile) {
+    const filepath = isAbsolute(explicitFile) ? explicitFile : resolve(startDir, explicitFile);
+    if (!existsSync(filepath)) {
+      throw new ConfigError(`config file ${filepath} not found; check the --config path`, filepath);
+    }
+    result = await explorer.load(filepath).catch((error: unknown) => rethrowLoadError(filepath, error));
+  } else {
+    result = await explorer.search(startDir).catch((error: unknown) => rethrowLoadError(undefined, error));
+  }
+
+  if (!result) return { config: {}, filepath: undefined, baseDir: resolve(startDir) };
+
+  const config: unknown = result.isEmpty ? {} : result.config;
+  const errors = validateConfig.Errors(config);
+  if (errors.length > 0) {
+    const details = errors
+      .filter((error) => !['anyOf', 'if', 'allOf'].includes(error.keyword))
+      .map((error) => `  ${error.instancePath || '(root)'}: ${error.message}`)
+      .join('\n');
+    throw new ConfigError(
+      `invalid config in ${result.filepath}:\n${details}\nFix these fields; see docs/configuration.md for every option.`,
+      result.filepath,
+    );
+  }
+
+  return { config: config as TelltaleConfig, filepath: result.filepath, baseDir: dirname(result.filepath) };
+}
+
+/** Resolves a path from the config against the config file's directory. */
+export function resolveFromConfig(loaded: LoadedConfig, path: string): string {
+  return isAbsolute(path) ? path : join(loaded.baseDir, path);
+}
+
+async function loadModule(filepath: string): Promise<unknown> {
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true });
+  return jiti.import(filepath, { default: true });
+}
+
+function rethrowLoadError(filepath: string | undefined, error: unknown): never {
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const where = filepath ?? 'telltale.config.*';
+  throw new ConfigError(
+    `cannot load config ${where}: ${detail}. Fix the syntax error, or run with --config pointing at a valid file.`,
+    filepath,
+  );
+}
