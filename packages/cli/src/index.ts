@@ -8,7 +8,7 @@ export {
   type Output,
   type OutputOptions,
 } from './output.js';
-export { readJsonLines, type JsonLine } from './jsonl.js';
+
 export {
   VALIDATE_REPORT_VERSION,
   validateFiles,

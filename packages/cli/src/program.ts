@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { Command, Option } from 'commander';
 
+import { registerDriftCommand } from './commands/drift.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerValidateCommand } from './commands/validate.js';
 import type { Output } from './output.js';
@@ -19,6 +20,7 @@ export function createProgram(output: Output): Command {
     .version(packageJson.version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'print help for a command')
     .showSuggestionAfterError(true)
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => output.stdout.write(text),
       writeErr: (text) => output.stderr.write(text),
@@ -36,6 +38,7 @@ Colours follow the terminal and are off when NO_COLOR is set or output is not a 
   );
 
   registerValidateCommand(program, output);
+  registerDriftCommand(program, output);
   registerSchemaCommand(program, output);
 
   return program;

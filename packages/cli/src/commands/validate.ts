@@ -1,7 +1,7 @@
 import { validateEvent, type ValidationIssue } from '@telltale/schema';
 import type { Command } from 'commander';
 
-import { readJsonLines } from '../jsonl.js';
+import { readJsonLines } from '@telltale/drift';
 import { EXIT_FINDINGS, UsageError, type Output } from '../output.js';
 import { formatOption } from '../program.js';
 

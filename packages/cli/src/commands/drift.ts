@@ -1,0 +1,186 @@
+import { writeFileSync } from 'node:fs';
+
+import { ConfigError, ProjectLoadError, loadConfig, resolveFromConfig } from '@telltale/analyzer';
+import {
+  CatalogError,
+  type CatalogSchema,
+  DEFAULT_SNAPSHOT_FILE,
+  DRIFT_FORMATS,
+  SnapshotError,
+  driftReporters,
+  readSnapshot,
+  runDriftCheck,
+  validateEventFiles,
+  validationReporters,
+  type CompatibilityMode,
+  type DriftFormat,
+  type Preset,
+  type Styles,
+} from '@telltale/drift';
+import { Option, type Command } from 'commander';
+
+import { EXIT_FINDINGS, UsageError, type Output } from '../output.js';
+import { formatOption } from '../program.js';
+
+interface DriftOptions {
+  config?: string;
+  update?: boolean;
+  mode?: CompatibilityMode;
+  preset?: Preset;
+  format: DriftFormat;
+  output?: string;
+  store?: string;
+}
+
+interface ValidateOptions {
+  config?: string;
+  catalog: boolean;
+  strict?: boolean;
+  format: DriftFormat;
+  output?: string;
+}
+
+/** `telltale drift`: the schema-drift check, and `telltale drift validate` for recorded events. */
+export function registerDriftCommand(program: Command, output: Output): void {
+  const drift = program
+    .command('drift')
+    .description('compare the telemetry schema (feature catalog and core event schema) with the committed snapshot')
+    // `drift validate` has options of the same names, so drift's own options go before it.
+    .enablePositionalOptions()
+    .option('-c, --config <file>', 'telltale.config.* to use instead of searching from the current directory')
+    .option('-u, --update', 'rewrite the snapshot (telltale.schema.json) with the current schema')
+    .addOption(
+      new Option('-m, --mode <mode>', 'compatibility to enforce (default: drift.mode, else full)').choices([
+        'backward',
+        'forward',
+        'full',
+      ]),
+    )
+    .addOption(
+      new Option('-p, --preset <preset>', 'rule strictness (default: drift.preset, else default)').choices([
+        'strict',
+        'default',
+        'lenient',
+      ]),
+    )
+    .addOption(formatOption(DRIFT_FORMATS, 'text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--store <url>', 'also check that the store at this URL has the migrations of this schema version')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 no unacknowledged breaking change, 1 breaking change, 2 usage or configuration error.
+Modes: backward (new consumers read old events), forward (old consumers read new events), full (both).
+
+Examples:
+  telltale drift                      # in CI: fail on breaking changes
+  telltale drift --update             # accept the current schema; commit telltale.schema.json
+  telltale drift --format markdown    # the block for a pull request comment`,
+    )
+    .action(async (options: DriftOptions) => {
+      if (options.store) {
+        throw new UsageError(
+          '--store is not available in this build: it needs the @telltale/store package; check the store with `telltale store migrate --check` once it is installed',
+        );
+      }
+
+      const report = await withFriendlyErrors(() =>
+        runDriftCheck({
+          cwd: process.cwd(),
+          configFile: options.config,
+          mode: options.mode,
+          preset: options.preset,
+          update: options.update,
+        }),
+      );
+      emit(output, options.output, driftReporters[options.format](report, stylesOf(output, options)));
+      if (report.failed) output.exitCode = EXIT_FINDINGS;
+    });
+
+  drift
+    .command('validate')
+    .description('check recorded events (JSON Lines) against the core schema and the feature catalog in the snapshot')
+    .argument('<files...>', 'JSON Lines files to read; - reads standard input')
+    .option('-c, --config <file>', 'telltale.config.* to use instead of searching from the current directory')
+    .option('--no-catalog', 'check the core schema only, without the feature catalog')
+    .option('--strict', 'also fail (exit 1) when events lack a part of the four-tuple')
+    .addOption(formatOption(DRIFT_FORMATS, 'text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addHelpText(
+      'after',
+      `
+Checks every event: core schema, unknown features, state fields not in the catalog, state type
+mismatches, and missing four-tuple parts (prompt, response, usage, cost, feature, user). Counts
+each kind of problem with its first examples and their line numbers. Streams, so files of any
+size work. Exit codes: 0 valid, 1 invalid events (or missing parts with --strict), 2 usage error.`,
+    )
+    .action(async (files: string[], options: ValidateOptions) => {
+      const catalog = options.catalog ? await withFriendlyErrors(() => loadSnapshotCatalog(options.config)) : undefined;
+      const progress = progressReporter(output);
+
+      const report = await withFriendlyErrors(() => validateEventFiles(files, { catalog, onProgress: progress }));
+      progress(undefined);
+
+      emit(output, options.output, validationReporters[options.format](report, stylesOf(output, options)));
+      if (report.invalid > 0 || (options.strict === true && report.incomplete > 0)) output.exitCode = EXIT_FINDINGS;
+    });
+}
+
+async function loadSnapshotCatalog(configFile: string | undefined): Promise<CatalogSchema> {
+  const loaded = await loadConfig(process.cwd(), configFile);
+  const path = resolveFromConfig(loaded, loaded.config.drift?.snapshot ?? DEFAULT_SNAPSHOT_FILE);
+  const snapshot = readSnapshot(path);
+  if (!snapshot) {
+    throw new UsageError(
+      `snapshot ${path} not found; run \`telltale drift --update\` first, or pass --no-catalog to check the core schema only`,
+    );
+  }
+  return snapshot.features;
+}
+
+async function withFriendlyErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof CatalogError ||
+      error instanceof SnapshotError ||
+      error instanceof ProjectLoadError
+    ) {
+      throw new UsageError(error.message);
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+      const path = (error as NodeJS.ErrnoException).path ?? '';
+      throw new UsageError(
+        `cannot read ${path}: ${code === 'ENOENT' ? 'no such file; check the path' : code === 'EISDIR' ? 'it is a directory' : 'permission denied'}`,
+      );
+    }
+    throw error;
+  }
+}
+
+function emit(output: Output, file: string | undefined, text: string): void {
+  if (file) writeFileSync(file, text);
+  else output.write(text);
+}
+
+function stylesOf(output: Output, options: { output?: string }): Styles {
+  const colors = output.colors;
+  if (options.output) return { bold: String, red: String, yellow: String, green: String, dim: String };
+  return { bold: colors.bold, red: colors.red, yellow: colors.yellow, green: colors.green, dim: colors.dim };
+}
+
+function progressReporter(output: Output): (events: number | undefined) => void {
+  if (!output.interactive) return () => undefined;
+  let drawn = false;
+  return (events) => {
+    if (events === undefined) {
+      if (drawn) output.stderr.write('\r\u001b[K');
+      return;
+    }
+    drawn = true;
+    output.stderr.write(`\r\u001b[Kvalidated ${events.toLocaleString('en-US')} events…`);
+  };
+}
