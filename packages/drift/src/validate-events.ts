@@ -1,9 +1,13 @@
+import { createReadStream, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
 import { UNATTRIBUTED_FEATURE, validateEvent, type ModelCallEvent, type ValidationIssue } from '@telltale/schema';
 import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 
+import { processBatch, type BatchResult, type Problem } from './batch.js';
 import type { CatalogSchema } from './extract.js';
-import { readJsonLines } from './jsonl.js';
 
 /** Whether a kind of problem makes an event invalid or only leaves a part of the four-tuple missing. */
 export type ProblemCategory = 'invalid' | 'incomplete';
@@ -34,28 +38,20 @@ export interface EventValidationOptions {
   /** Catalog to check features and state against; core schema only when undefined. */
   catalog?: CatalogSchema | undefined;
   examplesPerKind?: number;
+  /** Worker threads to validate with; by default 1 for small inputs, else up to 4 by available cores. */
+  workers?: number;
   /** Called about every 10,000 events with the count so far. */
   onProgress?: (events: number) => void;
 }
 
-interface Problem {
-  kind: string;
-  category: ProblemCategory;
-  path: string;
-  message: string;
-}
 
 /**
  * Validates JSON Lines events from files (or `-` for standard input) against the core schema
- * and, when given, the feature catalog. Streams: memory stays flat for files of any size.
+ * and, when given, the feature catalog. Streams in batches of about 1 MiB, so memory stays flat
+ * for files of any size; large inputs are spread over a pool of worker threads.
  */
-export async function validateEventFiles(
-  sources: readonly string[],
-  options: EventValidationOptions = {},
-): Promise<EventValidationReport> {
-  const checker = createEventChecker(options.catalog);
+export async function validateEventFiles(sources: readonly string[], options: EventValidationOptions = {}): Promise<EventValidationReport> {
   const examplesPerKind = options.examplesPerKind ?? 3;
-  const kinds = new Map<string, ProblemKind>();
   const report: EventValidationReport = {
     version: 1,
     sources: [...sources],
@@ -66,40 +62,178 @@ export async function validateEventFiles(
     catalogChecked: options.catalog !== undefined,
     problems: [],
   };
+  const kinds = new Map<string, ProblemKind>();
+  const workers = options.workers ?? defaultWorkerCount(sources);
+  const pool = workers > 1 ? new ValidationPool(workers, options.catalog, examplesPerKind) : undefined;
+  const check = pool ? undefined : createEventChecker(options.catalog);
+  let reported = 0;
 
-  for (const source of sources) {
-    for await (const entry of readJsonLines(source)) {
-      report.events += 1;
-      if (options.onProgress && report.events % 10_000 === 0) options.onProgress(report.events);
-
-      const problems: Problem[] = entry.ok
-        ? checker(entry.value)
-        : [{ kind: entry.reason, category: 'invalid', path: '', message: entry.message }];
-
-      if (problems.some((problem) => problem.category === 'invalid')) report.invalid += 1;
-      else {
-        report.valid += 1;
-        if (problems.length > 0) report.incomplete += 1;
-      }
-
-      for (const problem of problems) {
-        let kind = kinds.get(problem.kind);
-        if (!kind) {
-          kind = { kind: problem.kind, category: problem.category, count: 0, examples: [] };
-          kinds.set(problem.kind, kind);
+  try {
+    for (const source of sources) {
+      let lineOffset = 0;
+      const merge = (result: BatchResult): void => {
+        mergeBatch(report, kinds, result, source, lineOffset, examplesPerKind);
+        lineOffset += result.lines;
+        if (options.onProgress && report.events - reported >= 10_000) {
+          reported = report.events;
+          options.onProgress(report.events);
         }
-        kind.count += 1;
-        if (kind.examples.length < examplesPerKind) {
-          kind.examples.push({ source, line: entry.line, path: problem.path, message: problem.message });
-        }
-      }
+      };
+
+      if (pool) await pool.run(readBatches(source), merge);
+      else for await (const batch of readBatches(source)) merge(processBatch(batch, check!, examplesPerKind));
     }
+  } finally {
+    await pool?.close();
   }
 
   report.problems = [...kinds.values()].sort(
     (a, b) => Number(a.category === 'incomplete') - Number(b.category === 'incomplete') || b.count - a.count,
   );
   return report;
+}
+
+function mergeBatch(
+  report: EventValidationReport,
+  kinds: Map<string, ProblemKind>,
+  result: BatchResult,
+  source: string,
+  lineOffset: number,
+  examplesPerKind: number,
+): void {
+  report.events += result.events;
+  report.valid += result.valid;
+  report.invalid += result.invalid;
+  report.incomplete += result.incomplete;
+
+  for (const problem of result.problems) {
+    let kind = kinds.get(problem.kind);
+    if (!kind) {
+      kind = { kind: problem.kind, category: problem.category, count: 0, examples: [] };
+      kinds.set(problem.kind, kind);
+    }
+    kind.count += problem.count;
+    for (const example of problem.examples) {
+      if (kind.examples.length >= examplesPerKind) break;
+      kind.examples.push({ source, line: lineOffset + example.line, path: example.path, message: example.message });
+    }
+  }
+}
+
+const BATCH_BYTES = 1024 * 1024;
+
+/** Yields the input in pieces of at least {@link BATCH_BYTES} that end at a line break (the last one may not). */
+async function* readBatches(source: string): AsyncGenerator<Buffer> {
+  const stream = source === '-' ? process.stdin : createReadStream(source, { highWaterMark: BATCH_BYTES });
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    if (pendingBytes < BATCH_BYTES) continue;
+
+    const joined = Buffer.concat(pending, pendingBytes);
+    const cut = joined.lastIndexOf(0x0a);
+    if (cut === -1) {
+      pending = [joined];
+      continue;
+    }
+
+    yield joined.subarray(0, cut + 1);
+    const rest = joined.subarray(cut + 1);
+    pending = rest.length > 0 ? [rest] : [];
+    pendingBytes = rest.length;
+  }
+
+  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+}
+
+/** Files smaller than this are validated on the main thread: starting workers would cost more. */
+const WORKER_THRESHOLD_BYTES = 16 * 1024 * 1024;
+
+function defaultWorkerCount(sources: readonly string[]): number {
+  const total = sources.reduce((sum, source) => (source === '-' ? sum : sum + sizeOf(source)), 0);
+  if (total < WORKER_THRESHOLD_BYTES) return 1;
+  return Math.min(4, availableParallelism());
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    // The read that follows reports the missing file with its path.
+    return 0;
+  }
+}
+
+// vitest runs the TypeScript sources, and a worker needs compiled JavaScript, which `npm test`
+// builds first; from dist/ the worker sits next to this file.
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../dist/validate-worker.js', import.meta.url)
+  : new URL('./validate-worker.js', import.meta.url);
+
+/** Worker threads that validate batches; results are merged in input order. */
+class ValidationPool {
+  private readonly workers: Worker[];
+
+  constructor(size: number, catalog: CatalogSchema | undefined, examplesPerKind: number) {
+    this.workers = Array.from({ length: size }, () => new Worker(WORKER_URL, { workerData: { catalog, examplesPerKind } }));
+  }
+
+  /** Sends every batch to the pool and calls `merge` for each result in the order of the batches. */
+  async run(batches: AsyncIterable<Buffer>, merge: (result: BatchResult) => void): Promise<void> {
+    const results = new Map<number, BatchResult>();
+    const maxInFlight = this.workers.length * 2;
+    let nextToMerge = 0;
+    let sent = 0;
+    let failure: Error | undefined;
+    let wake: (() => void) | undefined;
+
+    const onMessage = (message: { id: number; result: BatchResult }): void => {
+      results.set(message.id, message.result);
+      while (results.has(nextToMerge)) {
+        merge(results.get(nextToMerge)!);
+        results.delete(nextToMerge);
+        nextToMerge += 1;
+      }
+      wake?.();
+    };
+    const onError = (error: Error): void => {
+      failure = error;
+      wake?.();
+    };
+    const waitForProgress = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+
+    for (const worker of this.workers) {
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+    }
+
+    try {
+      for await (const batch of batches) {
+        while (sent - nextToMerge >= maxInFlight && !failure) await waitForProgress();
+        if (failure) throw failure;
+
+        // Copy into a buffer of its own so it can be transferred without touching the stream's pool.
+        const copy = new Uint8Array(batch);
+        this.workers[sent % this.workers.length]!.postMessage({ id: sent, bytes: copy }, [copy.buffer]);
+        sent += 1;
+      }
+      while (nextToMerge < sent && !failure) await waitForProgress();
+      if (failure) throw failure;
+    } finally {
+      for (const worker of this.workers) {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
 }
 
 /** Returns a function that lists the problems of one parsed event. */

@@ -129,3 +129,24 @@ describe('validateEventFiles', () => {
     expect(report).toMatchObject({ valid: 1, catalogChecked: false });
   });
 });
+
+describe('validateEventFiles with workers', () => {
+  test('matches the main-thread result', async () => {
+    const lines: (string | Buffer)[] = [];
+    for (let index = 0; index < 3000; index += 1) {
+      if (index % 500 === 7) lines.push(event((value) => (value.context.feature = 'draft-mail')));
+      else if (index % 700 === 3) lines.push(Buffer.from([0x7b, 0xff, 0x7d]));
+      else if (index % 900 === 5) lines.push('{"kind":');
+      else lines.push(event());
+    }
+    // About 7 MiB, so the input spans several batches.
+    const file = writeLines(lines);
+
+    const inline = await validateEventFiles([file], { catalog, workers: 1 });
+    const pooled = await validateEventFiles([file], { catalog, workers: 2 });
+
+    expect(pooled).toEqual(inline);
+    expect(inline.invalid).toBeGreaterThan(10);
+    expect(inline.problems.find((problem) => problem.kind === 'unknown-feature')?.examples[0]?.line).toBe(8);
+  });
+});
