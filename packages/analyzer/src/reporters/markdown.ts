@@ -1,0 +1,41 @@
+import { newFindings, type Reporter } from './types.js';
+
+/** Findings shown in the Markdown block before the rest is summarised. */
+const MAX_ROWS = 50;
+
+/** The block the pull request comment embeds: a summary line and a table of findings. */
+export const markdownReporter: Reporter = (report) => {
+  const findings = newFindings(report);
+  const instrumented = report.sites.filter((site) => site.verdict === 'instrumented').length;
+  const lines = ['### Model calls', ''];
+
+  const status = findings.length === 0 ? '✅' : '❌';
+  lines.push(
+    `${status} ${report.sites.length} model calls in ${report.files} files: ${instrumented} instrumented, ${findings.length} findings` +
+      (report.findings.length > findings.length ? `, ${report.findings.length - findings.length} in the baseline` : ''),
+  );
+
+  if (findings.length > 0) {
+    lines.push('', '| where | call | problem |', '| --- | --- | --- |');
+    for (const finding of findings.slice(0, MAX_ROWS)) {
+      const site = finding.site;
+      lines.push(
+        `| \`${site.file}:${site.line}\` | \`${escape(site.callee)}\` (${site.provider}) | ${escape(finding.message)} |`,
+      );
+    }
+    if (findings.length > MAX_ROWS)
+      lines.push('', `…and ${findings.length - MAX_ROWS} more; the SARIF upload and the job log list all of them.`);
+  }
+
+  if (report.stale.length > 0) {
+    lines.push(
+      '',
+      `${report.stale.length} baseline entries no longer match a finding; remove them with \`telltale check --update-baseline\`.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+function escape(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
