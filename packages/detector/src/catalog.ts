@@ -450,12 +450,16 @@ export const BUILT_IN_CATALOG: readonly CatalogEntry[] = [
 
 /** Turns user-configured model call specifiers into catalog entries. */
 export function entriesFromSpecifiers(specifiers: readonly PackageSpecifier[]): CatalogEntry[] {
-  return specifiers.map((specifier) => ({
-    provider: specifier.package,
-    packages: [specifier.package],
-    methods: typeof specifier.name === 'string' ? [specifier.name] : specifier.name,
-    operation: 'chat',
-  }));
+  return specifiers.map((specifier) => {
+    const names = typeof specifier.name === 'string' ? [specifier.name] : specifier.name;
+    return {
+      provider: specifier.package,
+      packages: [specifier.package],
+      methods: names,
+      operation: 'chat',
+      imports: { functions: names },
+    };
+  });
 }
 
 /** Tells whether `packageName` is one of `patterns`, where `@scope/*` stands for the whole scope. */
