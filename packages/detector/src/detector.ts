@@ -1,0 +1,315 @@
+import type TS from 'typescript';
+
+import {
+  BUILT_IN_CATALOG,
+  entriesFromSpecifiers,
+  matchesPackage,
+  type CatalogEntry,
+  type CatalogOperation,
+  type PackageSpecifier,
+} from './catalog.js';
+import { judgeInstrumentation, type ContextPartName, type InstrumentationReason } from './instrumentation.js';
+import { PackageResolver } from './packages.js';
+import { calleeName, collectAliasNames, declarationNames, memberChain, skipOuterExpressions } from './syntax.js';
+import { extendsOneOf, isUnknownType } from './types.js';
+
+export type InstrumentationStatus = 'instrumented' | 'not-instrumented' | 'unresolved';
+
+/** What the detector found out about one model call. */
+export interface ModelCall {
+  node: TS.CallExpression;
+  /** The catalog entry the call matched. */
+  entry: CatalogEntry;
+  provider: string;
+  /** The package whose declaration the call resolved to, or the entry's first package when unresolved. */
+  package: string;
+  /** The method or function name as the SDK declares it. */
+  method: string;
+  operation: CatalogOperation;
+  status: InstrumentationStatus;
+  reason: InstrumentationReason;
+  /**
+   * Required context parts that the file shows are not set. Empty when they are all set, and when
+   * `contextKnown` is false.
+   */
+  missingContext: ContextPartName[];
+  /**
+   * False when the file establishes no context for the call and the call sits in a function, so its
+   * callers in other files may establish it.
+   */
+  contextKnown: boolean;
+}
+
+export interface DetectorOptions {
+  /** Extra model call surfaces, added to the built-in catalog. */
+  modelCalls?: readonly PackageSpecifier[];
+  /**
+   * Functions that instrument what they wrap: a call inside a callback passed to one, or made
+   * through a client returned by one, counts as instrumented.
+   */
+  wrappers?: readonly PackageSpecifier[];
+  /** Context parts each model call must carry. Default: feature and user. */
+  requiredContext?: readonly ContextPartName[];
+}
+
+export interface Detector {
+  /** Names of every catalog method and function, the first, syntactic filter. */
+  readonly catalogNames: ReadonlySet<string>;
+  /** Tells, from syntax alone, whether a call may be a model call and deserves a type lookup. */
+  isCandidate(node: TS.CallExpression): boolean;
+  /** Returns the verdict on a call, or undefined when it is not a model call. */
+  detect(checker: TS.TypeChecker, node: TS.CallExpression): ModelCall | undefined;
+}
+
+interface Match {
+  entry: CatalogEntry;
+  package: string;
+  method: string;
+}
+
+/**
+ * Creates a detector over the built-in catalog plus `options.modelCalls`. The `ts` module is passed
+ * in so that the caller's TypeScript (ESLint's, or the one ts-morph bundles) does the work. A
+ * detector caches what it learns per declaration and per source file, so reuse one per program.
+ */
+export function createDetector(ts: typeof TS, options: DetectorOptions = {}): Detector {
+  const catalog = [...BUILT_IN_CATALOG, ...entriesFromSpecifiers(options.modelCalls ?? [])];
+  const catalogNames = new Set(catalog.flatMap((entry) => entry.methods));
+  const packages = new PackageResolver(ts);
+  const requiredContext = options.requiredContext ?? ['feature', 'user'];
+  const wrappers = options.wrappers ?? [];
+
+  const aliasNamesByFile = new WeakMap<TS.SourceFile, Set<string>>();
+  const matchesByDeclaration = new WeakMap<TS.Node, Match[]>();
+
+  function isCandidate(node: TS.CallExpression): boolean {
+    const name = calleeName(ts, node.expression);
+    if (name === undefined) return false;
+    if (catalogNames.has(name)) return true;
+
+    const sourceFile = node.getSourceFile();
+    let aliases = aliasNamesByFile.get(sourceFile);
+    if (aliases === undefined) {
+      aliases = collectAliasNames(ts, sourceFile, catalogNames);
+      aliasNamesByFile.set(sourceFile, aliases);
+    }
+    return aliases.has(name);
+  }
+
+  function matchDeclaration(declaration: TS.Node): Match[] {
+    const cached = matchesByDeclaration.get(declaration);
+    if (cached !== undefined) return cached;
+
+    const sourceFile = declaration.getSourceFile();
+    const packageName = packages.packageOf(sourceFile);
+    const { member, container } = declarationNames(ts, declaration);
+    const matches: Match[] = [];
+
+    if (member !== undefined) {
+      for (const entry of catalog) {
+        if (!entry.methods.includes(member)) continue;
+        if (entry.commands !== undefined) {
+          // The command decides, whatever package declares `send`.
+          matches.push({ entry, package: entry.packages[0]!, method: member });
+          continue;
+        }
+        if (packageName === undefined || !matchesPackage(packageName, entry.packages)) continue;
+        if (entry.container !== undefined && entry.container !== container) continue;
+        if (entry.pathIncludes !== undefined && !sourceFile.fileName.includes(entry.pathIncludes)) continue;
+        matches.push({ entry, package: packageName, method: member });
+      }
+    }
+
+    matchesByDeclaration.set(declaration, matches);
+    return matches;
+  }
+
+  function resolveMatch(checker: TS.TypeChecker, node: TS.CallExpression): Match | 'unresolved' | undefined {
+    for (const declaration of calleeDeclarations(ts, checker, node)) {
+      for (const match of matchDeclaration(declaration)) {
+        if (acceptsCall(ts, checker, packages, match.entry, node)) return match;
+      }
+    }
+
+    const calleeType = checker.getTypeAtLocation(node.expression);
+    return isUnknownType(ts, calleeType) ? 'unresolved' : undefined;
+  }
+
+  function matchUnresolved(checker: TS.TypeChecker, node: TS.CallExpression): Match | undefined {
+    const { root, names } = memberChain(ts, node.expression);
+    const method = names.at(-1) ?? calleeName(ts, node.expression);
+    if (method === undefined) return undefined;
+
+    for (const entry of catalog) {
+      if (!entry.methods.includes(method)) continue;
+      const chainMatches = entry.chains?.some(
+        (chain) => chain.length >= 2 && names.length >= chain.length && endsWith(names, chain),
+      );
+      if (chainMatches === true || isImportedFrom(ts, checker, root, entry.packages)) {
+        return { entry, package: entry.packages[0]!, method };
+      }
+    }
+    return undefined;
+  }
+
+  function detect(checker: TS.TypeChecker, node: TS.CallExpression): ModelCall | undefined {
+    if (!isCandidate(node)) return undefined;
+
+    const resolved = resolveMatch(checker, node);
+    if (resolved === undefined) return undefined;
+
+    if (resolved === 'unresolved') {
+      const match = matchUnresolved(checker, node);
+      if (match === undefined) return undefined;
+      return {
+        node,
+        ...describe(match),
+        status: 'unresolved',
+        reason: 'types-unresolved',
+        missingContext: [],
+        contextKnown: false,
+      };
+    }
+
+    const judgement = judgeInstrumentation(ts, checker, node, resolved.entry, {
+      packages,
+      wrappers,
+      requiredContext,
+    });
+    return {
+      node,
+      ...describe(resolved),
+      status: judgement.reason === 'none' ? 'not-instrumented' : 'instrumented',
+      reason: judgement.reason,
+      missingContext: judgement.missingContext,
+      contextKnown: judgement.contextKnown,
+    };
+  }
+
+  return { catalogNames, isCandidate, detect };
+}
+
+function describe(match: Match): Pick<ModelCall, 'entry' | 'provider' | 'package' | 'method' | 'operation'> {
+  return {
+    entry: match.entry,
+    provider: match.entry.provider,
+    package: match.package,
+    method: match.method,
+    operation: match.entry.operation,
+  };
+}
+
+/**
+ * Returns the declarations a call may run: the resolved signature's, then, for a function produced by
+ * `.bind(...)`, those of the function it was bound from.
+ */
+function calleeDeclarations(ts: typeof TS, checker: TS.TypeChecker, node: TS.CallExpression): TS.Node[] {
+  const declarations: TS.Node[] = [];
+
+  const declaration = checker.getResolvedSignature(node)?.getDeclaration() as TS.Node | undefined;
+  if (declaration !== undefined) declarations.push(declaration);
+
+  const bound = boundFunction(ts, checker, node.expression);
+  if (bound !== undefined) {
+    for (const signature of checker.getTypeAtLocation(bound).getCallSignatures()) {
+      const boundDeclaration = signature.getDeclaration() as TS.Node | undefined;
+      if (boundDeclaration !== undefined) declarations.push(boundDeclaration);
+    }
+  }
+
+  return declarations;
+}
+
+/** Follows `f` in `const f = g.bind(x); f()` (also `g.bind(x)()`) back to `g`. */
+function boundFunction(ts: typeof TS, checker: TS.TypeChecker, callee: TS.Expression): TS.Expression | undefined {
+  let expression = skipOuterExpressions(ts, callee);
+
+  if (ts.isIdentifier(expression)) {
+    const declaration = checker.getSymbolAtLocation(expression)?.valueDeclaration;
+    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) {
+      return undefined;
+    }
+    expression = skipOuterExpressions(ts, declaration.initializer);
+  }
+
+  if (!ts.isCallExpression(expression)) return undefined;
+  const bindCallee = skipOuterExpressions(ts, expression.expression);
+  if (!ts.isPropertyAccessExpression(bindCallee) || bindCallee.name.text !== 'bind') return undefined;
+  return bindCallee.expression;
+}
+
+/** Runs the per-call checks a declaration match cannot make: the receiver's class, the command's class. */
+function acceptsCall(
+  ts: typeof TS,
+  checker: TS.TypeChecker,
+  packages: PackageResolver,
+  entry: CatalogEntry,
+  node: TS.CallExpression,
+): boolean {
+  if (entry.receiverBases !== undefined) {
+    const callee = skipOuterExpressions(ts, node.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    return extendsOneOf(checker, checker.getTypeAtLocation(callee.expression), entry.receiverBases);
+  }
+
+  if (entry.commands !== undefined) {
+    const command = node.arguments[0];
+    if (command === undefined) return false;
+    const symbol = checker.getTypeAtLocation(command).getSymbol();
+    if (symbol === undefined || !entry.commands.includes(symbol.getName())) return false;
+    const packageName = symbol.declarations?.[0] && packages.packageOf(symbol.declarations[0].getSourceFile());
+    return packageName !== undefined && matchesPackage(packageName, entry.packages);
+  }
+
+  return true;
+}
+
+/** Tells whether the root of a callee is imported (or required) from one of `packageNames`. */
+function isImportedFrom(
+  ts: typeof TS,
+  checker: TS.TypeChecker,
+  root: TS.Expression,
+  packageNames: readonly string[],
+): boolean {
+  let expression = root;
+  if (ts.isNewExpression(expression)) expression = expression.expression;
+  if (!ts.isIdentifier(expression)) return false;
+
+  const declaration = checker.getSymbolAtLocation(expression)?.declarations?.[0];
+  if (declaration === undefined) return false;
+
+  const specifier = moduleSpecifierOf(ts, declaration);
+  if (specifier === undefined) return false;
+  return matchesPackage(packageNameOfSpecifier(specifier), packageNames);
+}
+
+function moduleSpecifierOf(ts: typeof TS, declaration: TS.Node): string | undefined {
+  let current: TS.Node = declaration;
+  while (!ts.isSourceFile(current)) {
+    if (ts.isImportDeclaration(current) && ts.isStringLiteral(current.moduleSpecifier)) {
+      return current.moduleSpecifier.text;
+    }
+    if (ts.isVariableDeclaration(current) && current.initializer !== undefined) {
+      const initializer = skipOuterExpressions(ts, current.initializer);
+      if (ts.isCallExpression(initializer) && initializer.arguments.length === 1) {
+        const argument = initializer.arguments[0]!;
+        const isRequire = ts.isIdentifier(initializer.expression) && initializer.expression.text === 'require';
+        const isImport = initializer.expression.kind === ts.SyntaxKind.ImportKeyword;
+        if ((isRequire || isImport) && ts.isStringLiteralLike(argument)) return argument.text;
+      }
+      return undefined;
+    }
+    current = current.parent;
+  }
+  return undefined;
+}
+
+function packageNameOfSpecifier(specifier: string): string {
+  const segments = specifier.split('/');
+  return specifier.startsWith('@') ? segments.slice(0, 2).join('/') : segments[0]!;
+}
+
+function endsWith(names: readonly string[], suffix: readonly string[]): boolean {
+  const offset = names.length - suffix.length;
+  return suffix.every((name, index) => names[offset + index] === name);
+}

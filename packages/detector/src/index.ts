@@ -1,0 +1,17 @@
+export {
+  BUILT_IN_CATALOG,
+  entriesFromSpecifiers,
+  matchesPackage,
+  type CatalogEntry,
+  type CatalogOperation,
+  type PackageSpecifier,
+} from './catalog.js';
+export {
+  createDetector,
+  type Detector,
+  type DetectorOptions,
+  type InstrumentationStatus,
+  type ModelCall,
+} from './detector.js';
+export { RECORDER_PACKAGE, type ContextPartName, type InstrumentationReason } from './instrumentation.js';
+export { PackageResolver } from './packages.js';

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+
+import { RuleTester } from '@typescript-eslint/rule-tester';
+import { afterAll, describe, it } from 'vitest';
+
+RuleTester.afterAll = afterAll;
+RuleTester.describe = describe;
+RuleTester.it = it;
+RuleTester.itOnly = it.only;
+
+/** The detector's fixture project: stub SDK packages and a `tsconfig.json` whose program includes `src/case.ts`. */
+export const FIXTURE_PROJECT = fileURLToPath(new URL('../../detector/test/fixtures/project/', import.meta.url));
+
+/** The file name typed cases are linted as; its text is replaced by each case's code. */
+export const TYPED_FILE = 'src/case.ts';
+
+/** A rule tester with type information from the fixture project. */
+export function typedRuleTester(): RuleTester {
+  return new RuleTester({
+    languageOptions: {
+      parserOptions: {
+        project: './tsconfig.json',
+        tsconfigRootDir: FIXTURE_PROJECT,
+      },
+    },
+  });
+}
+
+/** A rule tester without type information, as in an editor that has no TypeScript project. */
+export function untypedRuleTester(): RuleTester {
+  return new RuleTester({ languageOptions: { globals: { require: 'readonly', module: 'writable' } } });
+}
