@@ -55,5 +55,9 @@ console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} x$
 console.log(`${count.toLocaleString('en-US')} events, ${(bytes / 1024 / 1024).toFixed(0)} MiB, best of 3 runs each\n`);
 console.log('mode                   events/s    MiB/s');
 for (const [name, seconds] of best) {
-  console.log(`${name.padEnd(20)} ${Math.round(count / seconds).toLocaleString('en-US').padStart(10)} ${(bytes / 1024 / 1024 / seconds).toFixed(0).padStart(8)}`);
+  console.log(
+    `${name.padEnd(20)} ${Math.round(count / seconds)
+      .toLocaleString('en-US')
+      .padStart(10)} ${(bytes / 1024 / 1024 / seconds).toFixed(0).padStart(8)}`,
+  );
 }

@@ -17,7 +17,12 @@ export interface BatchResult {
   valid: number;
   invalid: number;
   incomplete: number;
-  problems: { kind: string; category: ProblemCategory; count: number; examples: { line: number; path: string; message: string }[] }[];
+  problems: {
+    kind: string;
+    category: ProblemCategory;
+    count: number;
+    examples: { line: number; path: string; message: string }[];
+  }[];
 }
 
 /**
@@ -25,7 +30,11 @@ export interface BatchResult {
  * which is the common case and much faster than decoding line by line; otherwise each line is
  * checked on its own so only the broken lines are reported.
  */
-export function processBatch(bytes: Buffer, check: (value: unknown) => Problem[], examplesPerKind: number): BatchResult {
+export function processBatch(
+  bytes: Buffer,
+  check: (value: unknown) => Problem[],
+  examplesPerKind: number,
+): BatchResult {
   const result: BatchResult = { lines: 0, events: 0, valid: 0, invalid: 0, incomplete: 0, problems: [] };
   const kinds = new Map<string, BatchResult['problems'][number]>();
 
@@ -44,7 +53,8 @@ export function processBatch(bytes: Buffer, check: (value: unknown) => Problem[]
         kinds.set(problem.kind, kind);
       }
       kind.count += 1;
-      if (kind.examples.length < examplesPerKind) kind.examples.push({ line, path: problem.path, message: problem.message });
+      if (kind.examples.length < examplesPerKind)
+        kind.examples.push({ line, path: problem.path, message: problem.message });
     }
   };
 
@@ -56,7 +66,14 @@ export function processBatch(bytes: Buffer, check: (value: unknown) => Problem[]
       value = JSON.parse(text);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      record(line, [{ kind: 'invalid-json', category: 'invalid', path: '', message: `is not valid JSON (${detail}); a truncated write leaves such a line` }]);
+      record(line, [
+        {
+          kind: 'invalid-json',
+          category: 'invalid',
+          path: '',
+          message: `is not valid JSON (${detail}); a truncated write leaves such a line`,
+        },
+      ]);
       return;
     }
     record(line, check(value));
@@ -79,7 +96,15 @@ export function processBatch(bytes: Buffer, check: (value: unknown) => Problem[]
       line += 1;
 
       if (isUtf8(slice)) handleLine(slice.toString('utf8'), line);
-      else record(line, [{ kind: 'invalid-utf8', category: 'invalid', path: '', message: 'is not valid UTF-8; re-encode the file as UTF-8' }]);
+      else
+        record(line, [
+          {
+            kind: 'invalid-utf8',
+            category: 'invalid',
+            path: '',
+            message: 'is not valid UTF-8; re-encode the file as UTF-8',
+          },
+        ]);
 
       start = end + 1;
     }

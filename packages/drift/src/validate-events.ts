@@ -44,13 +44,15 @@ export interface EventValidationOptions {
   onProgress?: (events: number) => void;
 }
 
-
 /**
  * Validates JSON Lines events from files (or `-` for standard input) against the core schema
  * and, when given, the feature catalog. Streams in batches of about 1 MiB, so memory stays flat
  * for files of any size; large inputs are spread over a pool of worker threads.
  */
-export async function validateEventFiles(sources: readonly string[], options: EventValidationOptions = {}): Promise<EventValidationReport> {
+export async function validateEventFiles(
+  sources: readonly string[],
+  options: EventValidationOptions = {},
+): Promise<EventValidationReport> {
   const examplesPerKind = options.examplesPerKind ?? 3;
   const report: EventValidationReport = {
     version: 1,
@@ -179,7 +181,10 @@ class ValidationPool {
   private readonly workers: Worker[];
 
   constructor(size: number, catalog: CatalogSchema | undefined, examplesPerKind: number) {
-    this.workers = Array.from({ length: size }, () => new Worker(WORKER_URL, { workerData: { catalog, examplesPerKind } }));
+    this.workers = Array.from(
+      { length: size },
+      () => new Worker(WORKER_URL, { workerData: { catalog, examplesPerKind } }),
+    );
   }
 
   /** Sends every batch to the pool and calls `merge` for each result in the order of the batches. */
