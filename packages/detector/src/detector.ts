@@ -8,7 +8,13 @@ import {
   type CatalogOperation,
   type PackageSpecifier,
 } from './catalog.js';
-import { judgeInstrumentation, type ContextPartName, type InstrumentationReason } from './instrumentation.js';
+import {
+  judgeInstrumentation,
+  judgeScope,
+  type ContextPartName,
+  type InstrumentationReason,
+  type ScopeJudgement,
+} from './instrumentation.js';
 import { PackageResolver } from './packages.js';
 import { calleeName, collectAliasNames, declarationNames, memberChain, skipOuterExpressions } from './syntax.js';
 import { extendsOneOf, isUnknownType } from './types.js';
@@ -59,6 +65,8 @@ export interface Detector {
   isCandidate(node: TS.CallExpression): boolean;
   /** Returns the verdict on a call, or undefined when it is not a model call. */
   detect(checker: TS.TypeChecker, node: TS.CallExpression): ModelCall | undefined;
+  /** Returns what the enclosing callbacks of any node establish: instrumentation and context. */
+  judgeScope(checker: TS.TypeChecker, node: TS.Node): ScopeJudgement;
 }
 
 interface Match {
@@ -186,7 +194,11 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
     };
   }
 
-  return { catalogNames, isCandidate, detect };
+  function judgeScopeOf(checker: TS.TypeChecker, node: TS.Node): ScopeJudgement {
+    return judgeScope(ts, checker, node, { packages, wrappers, requiredContext });
+  }
+
+  return { catalogNames, isCandidate, detect, judgeScope: judgeScopeOf };
 }
 
 function describe(match: Match): Pick<ModelCall, 'entry' | 'provider' | 'package' | 'method' | 'operation'> {

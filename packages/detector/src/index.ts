@@ -13,5 +13,10 @@ export {
   type InstrumentationStatus,
   type ModelCall,
 } from './detector.js';
-export { RECORDER_PACKAGE, type ContextPartName, type InstrumentationReason } from './instrumentation.js';
+export {
+  RECORDER_PACKAGE,
+  type ContextPartName,
+  type InstrumentationReason,
+  type ScopeJudgement,
+} from './instrumentation.js';
 export { PackageResolver } from './packages.js';

@@ -130,6 +130,11 @@ class ContextCollector {
     if (part !== undefined) this.#present.add(part);
   }
 
+  /** Returns the parts found so far, and whether any context was set at all. */
+  parts(): { present: ContextPartName[]; established: boolean } {
+    return { present: [...this.#present], established: this.#established };
+  }
+
   result(
     required: readonly ContextPartName[],
     atModuleLevel: boolean,
@@ -243,7 +248,7 @@ function wrapperTypeReason(type: TS.Type, packages: PackageResolver): Instrument
  */
 function judgeEnclosingCallbacks(
   ts: typeof TS,
-  node: TS.CallExpression,
+  node: TS.Node,
   options: JudgeOptions,
   resolveCall: (call: TS.CallExpression) => CallTarget | undefined,
   context: ContextCollector,
@@ -339,4 +344,33 @@ function heliconeContext(
   context.add(names.includes('helicone-property-feature') ? 'feature' : undefined);
   context.add(names.includes('helicone-user-id') ? 'user' : undefined);
   return true;
+}
+
+/** What the callbacks around a point in the code establish: instrumentation and context. */
+export interface ScopeJudgement {
+  /** Why code at this point is instrumented, when an enclosing `record()` or wrapper makes it so. */
+  reason: InstrumentationReason | undefined;
+  /** Context parts that enclosing `record()` or `withContext()` calls set. */
+  present: ContextPartName[];
+  /** Whether any enclosing call sets context at all. */
+  established: boolean;
+}
+
+/**
+ * Judges the scope of any node, such as a call to a helper that makes a model call elsewhere:
+ * the same rules as for a model call inside that scope, so the cross-file analysis and the lint
+ * rule agree on what `record()`, `withContext()` and wrappers establish.
+ */
+export function judgeScope(
+  ts: typeof TS,
+  checker: TS.TypeChecker,
+  node: TS.Node,
+  options: JudgeOptions,
+): ScopeJudgement {
+  const context = new ContextCollector(ts, checker, node);
+  const resolveCall = (call: TS.CallExpression): CallTarget | undefined =>
+    callTarget(ts, checker, options.packages, call);
+
+  const reason = judgeEnclosingCallbacks(ts, node, options, resolveCall, context);
+  return { reason, ...context.parts() };
 }
