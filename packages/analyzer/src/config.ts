@@ -38,9 +38,32 @@ const Acknowledgement = Type.Object(
   { additionalProperties: false },
 );
 
+const PackageSpecifier = Type.Object(
+  {
+    from: Type.Literal('package', { description: 'Where the function is declared: an npm package.' }),
+    package: Type.String({ minLength: 1, description: 'Name of the npm package that declares the function.' }),
+    name: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
+      description: 'Name of the function or method, or a list of names.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 /** JSON Schema of `telltale.config.*`; sections that other tools read are validated there. */
 export const TelltaleConfigSchema = Type.Object(
   {
+    modelCalls: Type.Optional(
+      Type.Array(PackageSpecifier, { description: 'Extra model call surfaces, added to the built-in catalog.' }),
+    ),
+    wrappers: Type.Optional(
+      Type.Array(PackageSpecifier, { description: 'Functions that instrument the calls they wrap.' }),
+    ),
+    requiredContext: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('feature'), Type.Literal('user')]), {
+        description: 'Context parts every model call must carry. Default: feature and user.',
+      }),
+    ),
+    recorder: Type.Optional(Type.String({ description: 'Name of the recorder variable that lint suggestions use.' })),
     catalog: Type.Optional(TypeReference),
     drift: Type.Optional(
       Type.Object(

@@ -116,6 +116,15 @@ export function findingsOf(site: CallSite): Finding[] {
       ),
     ];
   }
+  if (site.verdict === 'not-instrumented' && site.via) {
+    return [
+      make(
+        'not-instrumented',
+        'error',
+        `\`${site.callee}\` (${method}) is not instrumented on the path ${site.via.join(' → ')}; other callers record it, so wrap this path in recorder.record() too`,
+      ),
+    ];
+  }
   if (site.verdict === 'not-instrumented') {
     return [
       make(

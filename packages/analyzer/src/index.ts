@@ -48,3 +48,7 @@ export {
   type ReporterContext,
   type SourceReader,
 } from './reporters/index.js';
+export { runCheck, sourceReader, type CheckOptions } from './check.js';
+export { enclosingSymbolName } from './symbols.js';
+export { GitError, changedFilesSince, checkoutRevision } from './git.js';
+export { compareInventories, type InventoryComparison } from './compare.js';

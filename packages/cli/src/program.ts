@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { Command, Option } from 'commander';
 
+import { registerCheckCommand } from './commands/check.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -37,6 +38,7 @@ Exit codes: 0 clean, 1 findings (for example invalid events), 2 usage or configu
 Colours follow the terminal and are off when NO_COLOR is set or output is not a terminal.`,
   );
 
+  registerCheckCommand(program, output);
   registerValidateCommand(program, output);
   registerDriftCommand(program, output);
   registerSchemaCommand(program, output);
