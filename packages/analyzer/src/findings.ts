@@ -126,12 +126,12 @@ export function findingsOf(site: CallSite): Finding[] {
     ];
   }
   if (site.verdict === 'not-instrumented') {
+    const fix =
+      site.package === 'ai'
+        ? "use the recorder's AI SDK functions, or pass experimental_telemetry with a functionId and a userId in metadata"
+        : 'use a client from recorder.instrument() or wrap the call in recorder.record()';
     return [
-      make(
-        'not-instrumented',
-        'error',
-        `\`${site.callee}\` (${method}) is not instrumented: ${site.reason}; use a client from recorder.instrument() or wrap the call in recorder.record()`,
-      ),
+      make('not-instrumented', 'error', `\`${site.callee}\` (${method}) is not instrumented: ${site.reason}; ${fix}`),
     ];
   }
   if (site.missingContext.length === 0) return [];

@@ -25,11 +25,13 @@ export const textReporter: Reporter = (report: CheckReport, context: ReporterCon
         `  ${file}:${finding.site.line}:${finding.site.column} ${label} ${finding.message} ${colors.dim(finding.ruleId)}`,
       );
       if (source !== undefined) {
+        // A call that spans lines is marked at its start only, so long argument lists stay out of the frame.
+        const singleLine = finding.site.endLine === finding.site.line;
         const frame = codeFrameColumns(
           source,
           {
             start: { line: finding.site.line, column: finding.site.column },
-            end: { line: finding.site.endLine, column: finding.site.endColumn },
+            ...(singleLine ? { end: { line: finding.site.endLine, column: finding.site.endColumn } } : {}),
           },
           { highlightCode: context.colors, forceColor: context.colors, linesAbove: 1, linesBelow: 1 },
         );
