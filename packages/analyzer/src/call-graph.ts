@@ -84,7 +84,7 @@ export function buildCallGraph(
   };
 }
 
-/** Longest caller chain followed, and most paths explored, per model call. */
+/** Maximum caller chain length followed, and maximum paths explored, per model call. */
 const MAX_DEPTH = 12;
 const MAX_PATHS = 256;
 

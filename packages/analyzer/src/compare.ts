@@ -1,6 +1,6 @@
 import type { CallSite } from './findings.js';
 
-/** How the model calls of two revisions differ. */
+/** Differences between the model calls of two revisions. */
 export interface InventoryComparison {
   added: CallSite[];
   removed: CallSite[];

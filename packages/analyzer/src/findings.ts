@@ -28,12 +28,12 @@ export interface CallSite {
   /** Feature, when it is set statically. */
   feature?: string | undefined;
   verdict: Verdict;
-  /** Why the call is (not) instrumented, in plain words. */
+  /** Reason for the verdict, in plain words. */
   reason: string;
   /** Context parts that no path into the call sets. */
   missingContext: ContextPart[];
   /**
-   * How callers decided the verdict, when the cross-file pass changed it: the call path from an
+   * Call path that decided the verdict when callers did: the path from an
    * entry point, outermost first, such as `src/routes/email.ts:handle → src/ai/draft.ts:draft`.
    */
   via?: string[] | undefined;

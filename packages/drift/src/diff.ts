@@ -18,7 +18,7 @@ export interface Change {
 
 export interface Finding extends Change {
   severity: Severity;
-  /** Why a breaking change does not fail the check, when it is acknowledged. */
+  /** Reason a breaking change does not fail the check, when it is acknowledged. */
   acknowledged?: string;
 }
 

@@ -9,7 +9,7 @@ export type Severity = 'breaking' | 'warning' | 'info';
  */
 export type CompatibilityMode = 'backward' | 'forward' | 'full';
 
-/** How strict the severities are: strict turns warnings into breaking changes, lenient the reverse. */
+/** Strictness of the severities: strict turns warnings into breaking changes, lenient the reverse. */
 export type Preset = 'strict' | 'default' | 'lenient';
 
 export interface Rule {

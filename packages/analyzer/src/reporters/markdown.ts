@@ -3,7 +3,7 @@ import { newFindings, type Reporter } from './types.js';
 /** Findings shown in the Markdown block before the rest is summarised. */
 const MAX_ROWS = 50;
 
-/** The block the pull request comment embeds: a summary line and a table of findings. */
+/** Renders the block the pull request comment embeds: a summary line and a table of findings. */
 export const markdownReporter: Reporter = (report) => {
   const findings = newFindings(report);
   const instrumented = report.sites.filter((site) => site.verdict === 'instrumented').length;

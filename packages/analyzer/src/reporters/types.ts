@@ -1,7 +1,7 @@
 import type { BaselineEntry } from '../baseline.js';
 import type { CallSite, Finding } from '../findings.js';
 
-/** What `telltale check` found; the `--format json` output. */
+/** Result of `telltale check`; the `--format json` output. */
 export interface CheckReport {
   /** Version of this shape; a field is never removed or changed within a version. */
   version: 1;
