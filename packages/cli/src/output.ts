@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+
 import picocolors from 'picocolors';
 
 export const EXIT_OK = 0;
@@ -58,4 +60,30 @@ export function createOutput(options: OutputOptions = {}): Output {
   };
 
   return output;
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * Runs `action` and turns the errors that mean bad input (the given classes, and a file that
+ * cannot be read) into usage errors, which print their message and exit with code 2.
+ */
+export async function withUsageErrors<T>(classes: readonly ErrorClass[], action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (classes.some((errorClass) => error instanceof errorClass)) throw new UsageError((error as Error).message);
+
+    const { code, path } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT') throw new UsageError(`cannot read ${path ?? 'a file'}: no such file; check the path`);
+    if (code === 'EISDIR') throw new UsageError(`cannot read ${path ?? 'a file'}: it is a directory; name a file`);
+    if (code === 'EACCES') throw new UsageError(`cannot read ${path ?? 'a file'}: permission denied`);
+    throw error;
+  }
+}
+
+/** Writes a report to `file` when given, else to standard output. */
+export function writeReport(output: Output, file: string | undefined, text: string): void {
+  if (file) writeFileSync(file, text);
+  else output.write(text);
 }

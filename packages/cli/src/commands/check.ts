@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import {
@@ -24,7 +23,7 @@ import {
 } from '@telltale/analyzer';
 import { Argument, type Command } from 'commander';
 
-import { EXIT_FINDINGS, UsageError, type Output } from '../output.js';
+import { EXIT_FINDINGS, withUsageErrors, writeReport, type Output } from '../output.js';
 import { formatOption } from '../program.js';
 
 interface CheckCommandOptions {
@@ -39,6 +38,8 @@ interface CheckCommandOptions {
   compare?: string;
   perFile?: boolean;
 }
+
+const CHECK_ERRORS = [ConfigError, ProjectLoadError, BaselineError, GitError];
 
 /** `telltale check`: the required pull request check over the whole program. */
 export function registerCheckCommand(program: Command, output: Output): void {
@@ -82,7 +83,7 @@ Examples:
           onProgress: progressBar(output),
         });
 
-      const report = await friendly(async () => {
+      const report = await withUsageErrors(CHECK_ERRORS, async () => {
         const changed = options.changedSince ? changedFilesSince(root, options.changedSince) : undefined;
         return run(root, changed);
       });
@@ -96,7 +97,7 @@ Examples:
 
       if (options.compare) {
         const ref = options.compare;
-        const before = await friendly(async () => {
+        const before = await withUsageErrors(CHECK_ERRORS, async () => {
           const checkout = checkoutRevision(root, ref);
           try {
             return await run(checkout.dir);
@@ -104,7 +105,7 @@ Examples:
             checkout.remove();
           }
         });
-        emit(
+        writeReport(
           output,
           options.output,
           renderComparison(compareInventories(before.sites, report.sites), ref, options.format),
@@ -113,35 +114,18 @@ Examples:
       }
 
       if (options.inventory) {
-        emit(output, options.output, renderInventory(report.sites, options.format));
+        writeReport(output, options.output, renderInventory(report.sites, options.format));
         return;
       }
 
       const colors = !options.output && output.colors.isColorSupported;
-      emit(output, options.output, reporters[options.format](report, { colors, readSource: sourceReader(root) }));
+      writeReport(
+        output,
+        options.output,
+        reporters[options.format](report, { colors, readSource: sourceReader(root) }),
+      );
       if (newFindings(report).length > 0) output.exitCode = EXIT_FINDINGS;
     });
-}
-
-async function friendly<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (
-      error instanceof ConfigError ||
-      error instanceof ProjectLoadError ||
-      error instanceof BaselineError ||
-      error instanceof GitError
-    ) {
-      throw new UsageError(error.message);
-    }
-    throw error;
-  }
-}
-
-function emit(output: Output, file: string | undefined, text: string): void {
-  if (file) writeFileSync(file, text);
-  else output.write(text);
 }
 
 function renderInventory(sites: CallSite[], format: CheckFormat): string {

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-
 import { ConfigError, ProjectLoadError, loadConfig, resolveFromConfig } from '@telltale/analyzer';
 import {
   CatalogError,
@@ -19,7 +17,7 @@ import {
 } from '@telltale/drift';
 import { Option, type Command } from 'commander';
 
-import { EXIT_FINDINGS, UsageError, type Output } from '../output.js';
+import { EXIT_FINDINGS, UsageError, withUsageErrors, writeReport, type Output } from '../output.js';
 import { formatOption } from '../program.js';
 
 interface DriftOptions {
@@ -39,6 +37,8 @@ interface ValidateOptions {
   format: DriftFormat;
   output?: string;
 }
+
+const DRIFT_ERRORS = [ConfigError, CatalogError, SnapshotError, ProjectLoadError];
 
 /** `telltale drift`: the schema-drift check, and `telltale drift validate` for recorded events. */
 export function registerDriftCommand(program: Command, output: Output): void {
@@ -84,7 +84,7 @@ Examples:
         );
       }
 
-      const report = await withFriendlyErrors(() =>
+      const report = await withUsageErrors(DRIFT_ERRORS, () =>
         runDriftCheck({
           cwd: process.cwd(),
           configFile: options.config,
@@ -93,7 +93,7 @@ Examples:
           update: options.update,
         }),
       );
-      emit(output, options.output, driftReporters[options.format](report, stylesOf(output, options)));
+      writeReport(output, options.output, driftReporters[options.format](report, stylesOf(output, options)));
       if (report.failed) output.exitCode = EXIT_FINDINGS;
     });
 
@@ -115,13 +115,17 @@ each kind of problem with its first examples and their line numbers. Streams, so
 size work. Exit codes: 0 valid, 1 invalid events (or missing parts with --strict), 2 usage error.`,
     )
     .action(async (files: string[], options: ValidateOptions) => {
-      const catalog = options.catalog ? await withFriendlyErrors(() => loadSnapshotCatalog(options.config)) : undefined;
+      const catalog = options.catalog
+        ? await withUsageErrors(DRIFT_ERRORS, () => loadSnapshotCatalog(options.config))
+        : undefined;
       const progress = progressReporter(output);
 
-      const report = await withFriendlyErrors(() => validateEventFiles(files, { catalog, onProgress: progress }));
+      const report = await withUsageErrors(DRIFT_ERRORS, () =>
+        validateEventFiles(files, { catalog, onProgress: progress }),
+      );
       progress(undefined);
 
-      emit(output, options.output, validationReporters[options.format](report, stylesOf(output, options)));
+      writeReport(output, options.output, validationReporters[options.format](report, stylesOf(output, options)));
       if (report.invalid > 0 || (options.strict === true && report.incomplete > 0)) output.exitCode = EXIT_FINDINGS;
     });
 }
@@ -136,34 +140,6 @@ async function loadSnapshotCatalog(configFile: string | undefined): Promise<Cata
     );
   }
   return snapshot.features;
-}
-
-async function withFriendlyErrors<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (
-      error instanceof ConfigError ||
-      error instanceof CatalogError ||
-      error instanceof SnapshotError ||
-      error instanceof ProjectLoadError
-    ) {
-      throw new UsageError(error.message);
-    }
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      const path = (error as NodeJS.ErrnoException).path ?? '';
-      throw new UsageError(
-        `cannot read ${path}: ${code === 'ENOENT' ? 'no such file; check the path' : code === 'EISDIR' ? 'it is a directory' : 'permission denied'}`,
-      );
-    }
-    throw error;
-  }
-}
-
-function emit(output: Output, file: string | undefined, text: string): void {
-  if (file) writeFileSync(file, text);
-  else output.write(text);
 }
 
 function stylesOf(output: Output, options: { output?: string }): Styles {
