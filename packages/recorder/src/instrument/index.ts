@@ -355,8 +355,10 @@ function wrapStream(
         yield item;
       }
       completed = true;
+      // The openai Stream ends without an error when its signal aborts.
+      const status = stream.controller.signal.aborted ? 'cancelled' : 'ok';
       const result = guard('capture', () => accumulator.result());
-      call.end({ status: 'ok', ...(result ?? { response: null, usage: {} }), streamed: true });
+      call.end({ status, ...(result ?? { response: null, usage: {} }), streamed: true });
     } catch (error) {
       const result = guard('capture', () => accumulator.result());
       const cancelled = describeError(error).cancelled;
