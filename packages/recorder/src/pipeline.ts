@@ -311,13 +311,16 @@ export class SinkTimeoutError extends Error {
   }
 }
 
+/**
+ * Rejects after `timeoutMs` unless `promise` settles first. The timer keeps the process alive,
+ * so a `flush()` awaited at the end of a script waits out a hung sink instead of exiting early.
+ */
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       reject(new SinkTimeoutError(timeoutMs));
     }, timeoutMs);
-    timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => {
     clearTimeout(timer);
