@@ -10,20 +10,22 @@ const RETRYABLE_STATUS = new Set([408, 409, 429]);
 /**
  * Describes an error thrown by a model call: its class or provider code, HTTP status, and
  * whether a retry may succeed. Works for the openai and Anthropic SDK errors, whose classes
- * carry `status`, and for any other thrown value.
+ * carry `status`, for the AI SDK's APICallError, and for any other thrown value.
  */
 export function describeError(error: unknown): ErrorOutcome {
   if (!(error instanceof Error)) {
     return { error_type: typeof error, error_message: String(error), retryable: false, cancelled: false };
   }
 
-  const status = numberField(error, 'status');
+  // The openai and Anthropic SDKs name the HTTP status `status`, the AI SDK's APICallError `statusCode`.
+  const status = numberField(error, 'status') ?? numberField(error, 'statusCode');
+  const reportedRetryable = (error as unknown as Record<string, unknown>).isRetryable;
   const name = error.constructor.name !== 'Error' ? error.constructor.name : error.name;
   const cancelled = name === 'APIUserAbortError' || error.name === 'AbortError';
   const outcome: ErrorOutcome = {
     error_type: name || 'Error',
     error_message: error.message,
-    retryable: isRetryable(name, status),
+    retryable: typeof reportedRetryable === 'boolean' ? reportedRetryable : isRetryable(name, status),
     cancelled,
   };
   if (status !== undefined && status >= 100 && status <= 599) outcome.http_status = status;
