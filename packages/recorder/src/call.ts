@@ -40,7 +40,7 @@ export interface CallEnd {
 }
 
 /** Turns a finished call into its event; implemented by the recorder. */
-export type CallFinisher = (call: ActiveCall, end: CallEnd) => void;
+export type CallFinisher = (call: ActiveCall, end: CallEnd, endedAt: number) => void;
 
 /**
  * One model call in progress. Capture code reports the first token and the end; the recorder
@@ -72,7 +72,7 @@ export class ActiveCall {
   end(end: CallEnd): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.finish(this, end);
+    this.finish(this, end, performance.now());
   }
 
   /** Builds the event; pricing and redaction are the recorder's. */

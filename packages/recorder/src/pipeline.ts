@@ -27,6 +27,12 @@ export interface DeliveryOptions {
   validate?: boolean;
 }
 
+/**
+ * A queued event, or a function that builds events later, in the drain. Model calls are built
+ * there (priced, redacted, checked for uncertainty) so that work stays off the call's path.
+ */
+export type QueuedEvent = TelltaleEvent | (() => TelltaleEvent[]);
+
 /** Reports an error that the recorder caught and did not rethrow. */
 export type ErrorReporter = (error: unknown, what: string) => void;
 
@@ -41,7 +47,7 @@ const DEFAULTS = {
 /** Queues events, delivers them in batches off the model call's path, spills and replays. */
 export class Pipeline {
   readonly #channels: Channel[];
-  readonly #queue: TelltaleEvent[] = [];
+  readonly #queue: QueuedEvent[] = [];
   readonly #options: Required<Omit<DeliveryOptions, 'spillDir'>>;
   readonly #counters: Counters;
   readonly #report: ErrorReporter;
@@ -79,7 +85,7 @@ export class Pipeline {
   }
 
   /** Adds an event; never blocks and never throws. */
-  enqueue(event: TelltaleEvent): void {
+  enqueue(event: QueuedEvent): void {
     if (this.#closed) {
       this.#counters.drop('after_shutdown');
       return;
@@ -124,8 +130,8 @@ export class Pipeline {
    * synchronously. For the `exit` event and signals, when no async work can finish.
    */
   spillSync(includeInFlight: boolean): void {
-    const events = includeInFlight ? [...this.#inFlight, ...this.#queue] : [...this.#queue];
-    this.#queue.length = 0;
+    const queued = this.#expand(this.#queue.splice(0));
+    const events = includeInFlight ? [...this.#inFlight, ...queued] : queued;
     if (includeInFlight) this.#inFlight = [];
     if (events.length === 0) return;
 
@@ -163,7 +169,7 @@ export class Pipeline {
   }
 
   #takeValidBatch(): TelltaleEvent[] {
-    const batch = this.#queue.splice(0, this.#options.batchSize);
+    const batch = this.#expand(this.#queue.splice(0, this.#options.batchSize));
     if (!this.#options.validate) return batch;
 
     return batch.filter((event) => {
@@ -174,6 +180,23 @@ export class Pipeline {
       this.#report(new Error(`Invalid ${event.kind} event: ${JSON.stringify(result.issues.slice(0, 3))}`), 'capture');
       return false;
     });
+  }
+
+  #expand(items: readonly QueuedEvent[]): TelltaleEvent[] {
+    const events: TelltaleEvent[] = [];
+    for (const item of items) {
+      if (typeof item !== 'function') {
+        events.push(item);
+        continue;
+      }
+      try {
+        events.push(...item());
+      } catch (error) {
+        this.#counters.captureErrors += 1;
+        this.#report(error, 'capture');
+      }
+    }
+    return events;
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type Operation,
   type Prompt,
   type Response,
+  type TelltaleEvent,
   type Usage,
 } from '@telltale/schema';
 
@@ -232,8 +233,9 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
   startCall(start: CallStart, overrides?: CallContext<Features>): ActiveCall | undefined {
     try {
       const context = this.contexts.resolve(overrides);
-      return new ActiveCall(start, context, (call, end) => {
-        this.#finish(call, end);
+      return new ActiveCall(start, context, (call, end, endedAt) => {
+        this.#counters.recorded += 1;
+        this.#pipeline.enqueue(() => this.#buildEvents(call, end, endedAt));
       });
     } catch (error) {
       this.#counters.captureErrors += 1;
@@ -258,30 +260,33 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
     }
   }
 
-  #finish(call: ActiveCall, end: CallEnd): void {
-    this.guard('capture', () => {
-      const event = call.toEvent(end, performance.now());
+  /** Builds, prices and redacts the event of a finished call; runs in the drain, off the call's path. */
+  #buildEvents(call: ActiveCall, end: CallEnd, endedAt: number): TelltaleEvent[] {
+    const event = call.toEvent(end, endedAt);
 
-      event.cost = this.#pricer.price({
-        model: event.model.returned ?? event.model.requested,
-        usage: event.usage,
-        ...(end.providerCostUsd !== undefined && { providerCostUsd: end.providerCostUsd }),
-        ...(call.start.batch !== undefined && { batch: call.start.batch }),
-      });
-      if (event.cost.usd === null && event.model.returned) {
-        const requested = this.#pricer.price({ model: event.model.requested, usage: event.usage });
-        if (requested.usd !== null) event.cost = requested;
-      }
-      if (event.cost.usd === null) this.#counters.unpriced += 1;
-      if (event.context.missing?.some((part) => part === 'feature' || part === 'user')) {
-        this.#counters.missingContext += 1;
-      }
-
-      const text = responseText(event.response);
-      this.#redact(event);
-      this.#enqueue(event);
-      this.#detectUncertainty(event, text);
+    event.cost = this.#pricer.price({
+      model: event.model.returned ?? event.model.requested,
+      usage: event.usage,
+      ...(end.providerCostUsd !== undefined && { providerCostUsd: end.providerCostUsd }),
+      ...(call.start.batch !== undefined && { batch: call.start.batch }),
     });
+    if (event.cost.usd === null && event.model.returned) {
+      const requested = this.#pricer.price({ model: event.model.requested, usage: event.usage });
+      if (requested.usd !== null) event.cost = requested;
+    }
+    if (event.cost.usd === null) this.#counters.unpriced += 1;
+    if (event.context.missing?.some((part) => part === 'feature' || part === 'user')) {
+      this.#counters.missingContext += 1;
+    }
+
+    const text = responseText(event.response);
+    this.#redact(event);
+
+    const uncertainty = this.#detectUncertainty(event, text);
+    if (!uncertainty) return [event];
+
+    this.#counters.recorded += 1;
+    return [event, uncertainty];
   }
 
   #redact(event: ModelCallEvent): void {
@@ -298,9 +303,9 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
     if (paths.length > 0) event.redacted_paths = paths;
   }
 
-  #detectUncertainty(event: ModelCallEvent, text: string): void {
+  #detectUncertainty(event: ModelCallEvent, text: string): FeedbackEvent | undefined {
     const phrases = findUncertaintyPhrases(text, this.#uncertaintyPhrases);
-    if (phrases.length === 0) return;
+    if (phrases.length === 0) return undefined;
 
     const feedback: FeedbackEvent = {
       kind: 'feedback',
@@ -317,7 +322,7 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
         ...(event.context.session && { session: event.context.session }),
       },
     };
-    this.#enqueue(feedback);
+    return feedback;
   }
 
   #enqueue(event: ModelCallEvent | FeedbackEvent): void {
