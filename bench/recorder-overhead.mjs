@@ -76,7 +76,7 @@ const streaming = await measure(contenders, (client) => stream(client, longMessa
 const chunksPerStream = await stream(contenders[0].client, longMessages);
 const memory = await measureMemory();
 
-// The same calls answered by an in-process fetch with a fixed response: no network, no server,
+// The same calls served by an in-process fetch with a fixed response: no network, no server,
 // so what remains is the SDK and the instrumentation, and the differences are far less noisy.
 for (const contender of cannedContenders) {
   for (let index = 0; index < 200; index += 1) await chat(contender.client, shortMessages);
@@ -224,7 +224,7 @@ function printTable(nonStreaming, streaming, memory) {
   }
 }
 
-/** Answers every request with a fixed chat completion, or a 100-chunk SSE stream when asked to stream. */
+/** Returns a fixed chat completion for every request, or a 100-chunk SSE stream when the request streams. */
 async function cannedFetch(_url, init) {
   const body = JSON.parse(init.body);
   const headers = { 'x-request-id': 'req_bench' };

@@ -6,11 +6,11 @@ import { validateEvent, type EventSink, type TelltaleEvent } from '@telltale/sch
 import { SpillFile, SpillFullError } from './spill.js';
 import type { Counters } from './stats.js';
 
-/** How events travel from the recorder to its sinks. */
+/** Settings of event delivery from the recorder to its sinks. */
 export interface DeliveryOptions {
   /** Events per sink write. Default 100. */
   batchSize?: number;
-  /** Longest time an event waits for its batch to fill, in milliseconds. Default 1000. */
+  /** Maximum time an event waits for its batch to fill, in milliseconds. Default 1000. */
   flushIntervalMs?: number;
   /** Events kept in memory at most; further events are dropped and counted. Default 10,000. */
   maxQueue?: number;

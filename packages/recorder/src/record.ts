@@ -1,6 +1,6 @@
 import type { Response, Usage } from '@telltale/schema';
 
-/** What {@link Recorder.record} takes from a call's result. */
+/** Fields that {@link Recorder.record} takes from a call's result. */
 export interface RecordResultMapping {
   response?: Response | null;
   usage?: Usage;

@@ -26,7 +26,7 @@ import { Counters, type RecorderStats } from './stats.js';
 import { describeResultText, mapRecordResult, type RecordResultMapping } from './record.js';
 
 export interface RecorderOptions extends ContextOptions {
-  /** Where events go. Several sinks each receive every event. */
+  /** Sinks that receive the events. With several, each one receives every event. */
   sinks: EventSink | readonly EventSink[];
   delivery?: DeliveryOptions;
   /** Price table; the one shipped with this package by default. */

@@ -5,8 +5,8 @@ export const BUILT_IN_DETECTORS: readonly DetectorName[] = ['card', 'api_key', '
 
 /**
  * A custom redaction step. It receives each string of the prompt, response and state with its
- * JSON Pointer and returns the string to record; returning the input unchanged means no
- * redaction.
+ * JSON Pointer and returns the string to record. A string returned unchanged counts as not
+ * redacted.
  */
 export type CustomRedactor = (text: string, path: string) => string;
 

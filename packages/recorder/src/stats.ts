@@ -1,4 +1,4 @@
-/** Why an event was dropped instead of delivered. */
+/** Reason an event was dropped instead of delivered. */
 export type DropReason = 'queue_full' | 'spill_failed' | 'spill_full' | 'invalid_event' | 'after_shutdown';
 
 /** Counters of one recorder since it was created. */

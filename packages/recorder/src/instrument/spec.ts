@@ -71,7 +71,7 @@ export function parseArguments(value: unknown): unknown {
   }
 }
 
-/** A reference to binary content: the URL, or a content hash for inline data, never the bytes. */
+/** Returns a reference to binary content: the URL, or a content hash for inline data, never the bytes. */
 export function contentRef(value: string): string {
   if (!value.startsWith('data:')) return value;
   return `sha256:${createHash('sha256').update(value).digest('hex')}`;

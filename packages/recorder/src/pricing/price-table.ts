@@ -33,7 +33,7 @@ export interface PriceTier {
 export interface PriceTable {
   /** Date the prices were taken, `YYYY-MM-DD`. */
   version: string;
-  /** Where the prices come from. */
+  /** Source of the prices. */
   source: string;
   models: Record<string, ModelPrice>;
 }
@@ -41,7 +41,7 @@ export interface PriceTable {
 /** The price table shipped with this package. */
 export const DEFAULT_PRICE_TABLE: PriceTable = shipped;
 
-/** What a cost is computed from, beyond the token counts. */
+/** Inputs of a cost computation besides the token counts. */
 export interface PricingInput {
   model: string;
   usage: Usage;
@@ -54,7 +54,7 @@ export interface PricingInput {
 const TOKENS_PER_UNIT = 1_000_000;
 
 /**
- * Prices model calls from a table plus per-model overrides. A model that neither knows gets
+ * Prices model calls from a table plus per-model overrides. A model found in neither gets
  * `usd: null` and a reason, never 0.
  */
 export class Pricer {

@@ -124,7 +124,7 @@ export class OtlpHttpSink implements EventSink {
 
     if (!response.ok) {
       throw new Error(
-        `OTLP receiver at ${this.#endpoint}${path} answered HTTP ${response.status}; the batch will be retried.`,
+        `OTLP receiver at ${this.#endpoint}${path} returned HTTP ${response.status}; the batch spills and is retried later.`,
       );
     }
   }
@@ -143,12 +143,12 @@ function encodeValue(value: OtelAttributeValue): unknown {
   return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
 }
 
-/** The 32 hex digits of the request id: a UUIDv7 is 128 bits, as a trace id is. */
+/** Returns the 32 hex digits of the request id: a UUIDv7 has 128 bits, as a trace id does. */
 function traceIdOf(requestId: string): string {
   return requestId.replaceAll('-', '');
 }
 
-/** The last 64 bits of the request id, which are random in a UUIDv7. */
+/** Returns the last 64 bits of the request id, which are random in a UUIDv7. */
 function spanIdOf(requestId: string): string {
   return requestId.replaceAll('-', '').slice(16);
 }
