@@ -378,3 +378,39 @@ async function drain(stream: AsyncIterable<unknown>): Promise<unknown[]> {
   for await (const item of stream) items.push(item);
   return items;
 }
+
+describe('openai helpers', () => {
+  it('records chat.completions.parse once', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const openai = recorder.instrument(client(), { feature: 'extract', user: 'u1' });
+    server.next({ text: '{"city":"Lyon"}' });
+
+    const parsed = await openai.chat.completions.parse({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'Where?' }],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'place', schema: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    });
+
+    const events = await modelCalls();
+    expect(parsed.choices[0]?.message.parsed).toEqual({ city: 'Lyon' });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.prompt.parameters?.response_format).toMatchObject({ type: 'json_schema' });
+  });
+
+  it('records the responses.stream helper once', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const openai = recorder.instrument(client(), { feature: 'draft', user: 'u1' });
+
+    const runner = openai.responses.stream({ model: 'gpt-4.1-mini', input: 'Helper stream' });
+    const final = await runner.finalResponse();
+
+    const events = await modelCalls();
+    expect(events).toHaveLength(1);
+    expect(events[0]?.response?.messages[0]?.parts).toContainEqual({ type: 'text', text: final.output_text });
+    expect(recorder.requestIdOf(runner)).toBe(events[0]?.request_id);
+    expectValidEvents(events);
+  });
+});
