@@ -1,4 +1,5 @@
 import type {
+  EmbeddingModelV3Middleware,
   LanguageModelV3CallOptions,
   LanguageModelV3Content,
   LanguageModelV3Middleware,
@@ -81,6 +82,66 @@ export function telltaleMiddleware<Features extends FeatureCatalog>(
       if (!call) return result;
 
       return { ...result, stream: observeStream(result.stream, call, core) };
+    },
+  };
+}
+
+/**
+ * Returns an embedding model middleware for the Vercel AI SDK that records `embed` and
+ * `embedMany` calls of the wrapped model: the input texts, the vectors' count and dimensions
+ * (not the vectors) and the token usage.
+ *
+ * ```ts
+ * const model = wrapEmbeddingModel({ model: openai.embedding('text-embedding-3-small'), middleware: telltaleEmbeddingMiddleware(recorder) });
+ * ```
+ */
+export function telltaleEmbeddingMiddleware<Features extends FeatureCatalog>(
+  recorder: Recorder<Features>,
+  defaults?: CallContext<Features>,
+): EmbeddingModelV3Middleware {
+  const core = coreOf(recorder);
+
+  return {
+    specificationVersion: 'v3',
+
+    wrapEmbed: async ({ doEmbed, params, model }) => {
+      const call = core.guard('capture', () =>
+        core.startCall(
+          {
+            provider: providerName(model.provider),
+            operation: 'embeddings',
+            model: model.modelId,
+            prompt: { messages: [{ role: 'user', parts: params.values.map((text) => ({ type: 'text', text })) }] },
+            sdk: { name: 'ai' },
+          },
+          defaults,
+        ),
+      );
+
+      let result;
+      try {
+        result = await doEmbed();
+      } catch (error) {
+        call?.end(errorEnd(error, false));
+        throw error;
+      }
+
+      if (call) {
+        core.guard('capture', () => {
+          const usage: Usage = {};
+          if (result.usage) usage.input_tokens = result.usage.tokens;
+          call.end({
+            status: 'ok',
+            response: {
+              messages: [],
+              embeddings: { count: result.embeddings.length, dimensions: result.embeddings[0]?.length ?? 0 },
+            },
+            usage,
+            streamed: false,
+          });
+        });
+      }
+      return result;
     },
   };
 }

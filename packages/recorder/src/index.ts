@@ -26,4 +26,4 @@ export type { DropReason, RecorderStats } from './stats.js';
 export { MemorySink } from './sinks/memory.js';
 export { JsonlSink, type JsonlSinkOptions } from './sinks/jsonl.js';
 export { OtlpHttpSink, encodeAttributes, type OtlpSinkOptions } from './sinks/otlp.js';
-export { telltaleMiddleware } from './ai-sdk.js';
+export { telltaleEmbeddingMiddleware, telltaleMiddleware } from './ai-sdk.js';

@@ -1,10 +1,19 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateObject, generateText, streamText, wrapLanguageModel, type LanguageModelMiddleware } from 'ai';
+import {
+  embed,
+  embedMany,
+  generateObject,
+  generateText,
+  streamText,
+  wrapEmbeddingModel,
+  wrapLanguageModel,
+  type LanguageModelMiddleware,
+} from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 
 import { startModelServer, type ModelServer } from '../../../test/servers/model-server.js';
-import { telltaleMiddleware } from '../src/index.js';
+import { telltaleEmbeddingMiddleware, telltaleMiddleware } from '../src/index.js';
 import { expectValidEvents, testRecorder } from './helpers.js';
 
 let server: ModelServer;
@@ -88,6 +97,28 @@ describe('telltaleMiddleware', () => {
     const [event] = await modelCalls();
     expect(event?.outcome.status).toBe('error');
     expect(event?.outcome.http_status).toBe(400);
+    expectValidEvents(await modelCalls());
+  });
+
+  it('records embed and embedMany', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const provider = createOpenAI({ apiKey: 'test-key', baseURL: server.openaiBaseURL });
+    const embeddingModel = wrapEmbeddingModel({
+      model: provider.embedding('text-embedding-3-small'),
+      middleware: telltaleEmbeddingMiddleware(recorder, { feature: 'search', user: 'u1' }),
+    });
+
+    const single = await embed({ model: embeddingModel, value: 'one' });
+    await embedMany({ model: embeddingModel, values: ['two', 'three'] });
+
+    const [first, second] = await modelCalls();
+    expect(first?.operation).toBe('embeddings');
+    expect(first?.response?.embeddings).toEqual({ count: 1, dimensions: single.embedding.length });
+    expect(second?.response?.embeddings?.count).toBe(2);
+    expect(second?.prompt.messages[0]?.parts).toEqual([
+      { type: 'text', text: 'two' },
+      { type: 'text', text: 'three' },
+    ]);
     expectValidEvents(await modelCalls());
   });
 });
