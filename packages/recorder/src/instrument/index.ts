@@ -47,12 +47,13 @@ const ANTHROPIC_SURFACE: Surface = {
   'beta.messages': { create: call(anthropicMessagesSpec), stream: helper, parse: helper, toolRunner: helper },
 };
 
-/** State of the model call being made, visible to the fetch wrapper that counts attempts. */
-interface AttemptState {
-  call: ActiveCall;
-}
-
-const attemptStorage = new AsyncLocalStorage<AttemptState>();
+/**
+ * Key under which a request's `fetchOptions` carry its call to the fetch wrapper. The SDKs
+ * spread `fetchOptions` into the init of every `fetch` they make, retries included. An
+ * AsyncLocalStorage scope per call would do the same, but on Node.js 20 it puts async hooks on
+ * every promise the SDK makes during the call.
+ */
+const CALL_KEY = Symbol('telltale.call');
 const COUNTED_FETCH = Symbol.for('telltale.countedFetch');
 
 /**
@@ -109,7 +110,8 @@ function detectSdk(client: object): SdkInfo | undefined {
 /**
  * Counts HTTP attempts per model call by wrapping the client's `fetch`, which the SDKs call
  * once per try, retries included. The wrapper is installed once per client and changes nothing
- * else about the request.
+ * else about the request: the call rides along in the init under a symbol key, which `fetch`
+ * ignores.
  */
 function countAttempts(client: object): void {
   const record = client as Record<string | symbol, unknown>;
@@ -117,8 +119,9 @@ function countAttempts(client: object): void {
   if (typeof original !== 'function' || (original as unknown as Record<symbol, unknown>)[COUNTED_FETCH]) return;
 
   const counted = function (this: unknown, ...args: unknown[]): unknown {
-    const state = attemptStorage.getStore();
-    if (state) state.call.attempts += 1;
+    const init = args[1] as Record<symbol, unknown> | undefined;
+    const call = init?.[CALL_KEY] as ActiveCall | undefined;
+    if (call) call.attempts += 1;
     return (original as (...inner: unknown[]) => unknown).apply(this, args);
   };
   Object.defineProperty(counted, COUNTED_FETCH, { value: true });
@@ -212,12 +215,11 @@ class InstrumentSession<Features extends FeatureCatalog> {
       if (!started) return original.apply(target, args);
 
       const { call, prepared } = started;
-      const sent = prepared.params === undefined ? args : [prepared.params, ...args.slice(1)];
-      const state: AttemptState = { call };
+      const sent = withCall(args, prepared, call);
 
       let result: unknown;
       try {
-        result = attemptStorage.run(state, () => original.apply(target, sent));
+        result = original.apply(target, sent);
       } catch (error) {
         endWithError(call, error, prepared.streaming);
         throw error;
@@ -378,6 +380,15 @@ function wrapStream(
   }
 
   return new Stream(() => observe(), stream.controller, client);
+}
+
+/** Returns the arguments to send: the prepared params, and request options that carry the call. */
+function withCall(args: unknown[], prepared: Prepared, call: ActiveCall): unknown[] {
+  const params = prepared.params ?? args[0];
+  const options = (args[1] ?? {}) as Record<string, unknown>;
+  const fetchOptions = { ...(options.fetchOptions as object | undefined), [CALL_KEY]: call };
+
+  return [params, { ...options, fetchOptions }, ...args.slice(2)];
 }
 
 function endWithError(call: ActiveCall, error: unknown, streamed: boolean): void {
