@@ -75,6 +75,8 @@ interface Match {
 export function createDetector(ts: typeof TS, options: DetectorOptions = {}): Detector {
   const catalog = [...BUILT_IN_CATALOG, ...entriesFromSpecifiers(options.modelCalls ?? [])];
   const catalogNames = new Set(catalog.flatMap((entry) => entry.methods));
+  const escapedNames = [...catalogNames].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const catalogNamePattern = new RegExp(`\\b(?:${escapedNames.join('|')})\\b`);
   const packages = new PackageResolver(ts);
   const requiredContext = options.requiredContext ?? ['feature', 'user'];
   const wrappers = options.wrappers ?? [];
@@ -90,7 +92,10 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
     const sourceFile = node.getSourceFile();
     let aliases = aliasNamesByFile.get(sourceFile);
     if (aliases === undefined) {
-      aliases = collectAliasNames(ts, sourceFile, catalogNames);
+      // A file whose text names no catalog member cannot alias one, so its syntax tree is not walked.
+      aliases = catalogNamePattern.test(sourceFile.text)
+        ? collectAliasNames(ts, sourceFile, catalogNames)
+        : new Set<string>();
       aliasNamesByFile.set(sourceFile, aliases);
     }
     return aliases.has(name);
