@@ -15,7 +15,7 @@ import { extendsOneOf, isUnknownType } from './types.js';
 
 export type InstrumentationStatus = 'instrumented' | 'not-instrumented' | 'unresolved';
 
-/** What the detector found out about one model call. */
+/** The detector's verdict on one model call. */
 export interface ModelCall {
   node: TS.CallExpression;
   /** The catalog entry the call matched. */

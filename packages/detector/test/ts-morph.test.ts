@@ -8,8 +8,8 @@ import { FIXTURE_PROJECT } from './fixture-program.js';
 describe('detector with the TypeScript that ts-morph bundles', () => {
   it('finds the same verdicts in openai.ts', () => {
     const project = new Project({ tsConfigFilePath: `${FIXTURE_PROJECT}tsconfig.json` });
-    // ts-morph's copy declares the same API as the `typescript` package, but TypeScript sees its
-    // enums as distinct types, so the module and its nodes are passed through a cast.
+    // ts-morph's copy declares the same API as the `typescript` package, but TypeScript treats its
+    // enums as distinct types, so the module needs a cast. Its checker and nodes fit as they are.
     const checker = project.getTypeChecker().compilerObject;
     const detector = createDetector(ts as unknown as typeof TS);
     const sourceFile = project.getSourceFileOrThrow(`${FIXTURE_PROJECT}src/openai.ts`);
