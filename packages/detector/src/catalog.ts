@@ -47,15 +47,15 @@ export interface CatalogEntry {
    */
   chains?: readonly (readonly string[])[];
   /**
-   * How the untyped fallback finds the client: exports of the package that construct it
-   * (`new OpenAI()`), or that are the model call functions themselves.
+   * Package exports the untyped fallback starts from: constructors of a client (`new OpenAI()`)
+   * and the model call functions themselves.
    */
   imports?: { constructors?: readonly string[]; functions?: readonly string[] };
 }
 
 const OPENAI_CLIENTS = ['default', 'OpenAI', 'AzureOpenAI'];
 
-/** The SDK call surfaces Telltale knows. Users add theirs through the `modelCalls` setting. */
+/** The built-in SDK call surfaces. Users add theirs through the `modelCalls` setting. */
 export const BUILT_IN_CATALOG: readonly CatalogEntry[] = [
   // openai: the chat class and the legacy completions class are both named `Completions`.
   {

@@ -21,7 +21,7 @@ import { extendsOneOf, isUnknownType } from './types.js';
 
 export type InstrumentationStatus = 'instrumented' | 'not-instrumented' | 'unresolved';
 
-/** What the detector found out about one model call. */
+/** The detector's verdict on one model call. */
 export interface ModelCall {
   node: TS.CallExpression;
   /** The catalog entry the call matched. */
@@ -83,6 +83,8 @@ interface Match {
 export function createDetector(ts: typeof TS, options: DetectorOptions = {}): Detector {
   const catalog = [...BUILT_IN_CATALOG, ...entriesFromSpecifiers(options.modelCalls ?? [])];
   const catalogNames = new Set(catalog.flatMap((entry) => entry.methods));
+  const escapedNames = [...catalogNames].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const catalogNamePattern = new RegExp(`\\b(?:${escapedNames.join('|')})\\b`);
   const packages = new PackageResolver(ts);
   const requiredContext = options.requiredContext ?? ['feature', 'user'];
   const wrappers = options.wrappers ?? [];
@@ -98,7 +100,10 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
     const sourceFile = node.getSourceFile();
     let aliases = aliasNamesByFile.get(sourceFile);
     if (aliases === undefined) {
-      aliases = collectAliasNames(ts, sourceFile, catalogNames);
+      // A file whose text names no catalog member cannot alias one, so its syntax tree is not walked.
+      aliases = catalogNamePattern.test(sourceFile.text)
+        ? collectAliasNames(ts, sourceFile, catalogNames)
+        : new Set<string>();
       aliasNamesByFile.set(sourceFile, aliases);
     }
     return aliases.has(name);
@@ -132,7 +137,41 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
     return matches;
   }
 
+  const catalogPackages = [...new Set(catalog.flatMap((entry) => entry.packages))];
+  const commandMethods = new Set(catalog.flatMap((entry) => (entry.commands === undefined ? [] : entry.methods)));
+
+  /**
+   * Tells, from the callee's symbol alone, that a call cannot be a model call: the function is
+   * declared as a method or function outside every catalog package. Resolving the symbol is much
+   * cheaper than resolving the call's signature, which infers type arguments (`schema.parse(x)`).
+   * Local aliases (variables, bindings, parameters) and command-style methods need the signature.
+   */
+  function isDeclaredOutsideCatalog(checker: TS.TypeChecker, node: TS.CallExpression): boolean {
+    const callee = skipOuterExpressions(ts, node.expression);
+    const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+    if (!ts.isIdentifier(nameNode) || commandMethods.has(nameNode.text)) return false;
+
+    let symbol = checker.getSymbolAtLocation(nameNode);
+    if (symbol === undefined) return false;
+    if ((symbol.flags & ts.SymbolFlags.Alias) !== 0) symbol = checker.getAliasedSymbol(symbol);
+
+    const declarations = symbol.declarations ?? [];
+    if (declarations.length === 0) return false;
+    return declarations.every((declaration) => {
+      // A property may be typed as an SDK function, so only methods and functions are decided here.
+      const isMethodOrFunction =
+        ts.isMethodDeclaration(declaration) ||
+        ts.isMethodSignature(declaration) ||
+        ts.isFunctionDeclaration(declaration);
+      if (!isMethodOrFunction) return false;
+      const packageName = packages.packageOf(declaration.getSourceFile());
+      return packageName === undefined || !matchesPackage(packageName, catalogPackages);
+    });
+  }
+
   function resolveMatch(checker: TS.TypeChecker, node: TS.CallExpression): Match | 'unresolved' | undefined {
+    if (isDeclaredOutsideCatalog(checker, node)) return undefined;
+
     for (const declaration of calleeDeclarations(ts, checker, node)) {
       for (const match of matchDeclaration(declaration)) {
         if (acceptsCall(ts, checker, packages, match.entry, node)) return match;

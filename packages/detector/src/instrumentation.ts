@@ -140,7 +140,7 @@ class ContextCollector {
     atModuleLevel: boolean,
   ): { missingContext: ContextPartName[]; contextKnown: boolean } {
     // Callers in other files may establish context for a call inside a function, so the absence of
-    // any context here proves nothing; at module level no caller can.
+    // any context here proves nothing. At module level no caller can.
     if (!this.#established && !atModuleLevel) return { missingContext: [], contextKnown: false };
     return { missingContext: required.filter((part) => !this.#present.has(part)), contextKnown: true };
   }

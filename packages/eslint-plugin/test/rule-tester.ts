@@ -14,7 +14,7 @@ export const FIXTURE_PROJECT = fileURLToPath(new URL('../../detector/test/fixtur
 /** The file name typed cases are linted as; its text is replaced by each case's code. */
 export const TYPED_FILE = 'src/case.ts';
 
-/** A rule tester with type information from the fixture project. */
+/** Creates a rule tester with type information from the fixture project. */
 export function typedRuleTester(): RuleTester {
   return new RuleTester({
     languageOptions: {
@@ -26,7 +26,7 @@ export function typedRuleTester(): RuleTester {
   });
 }
 
-/** A rule tester without type information, as in an editor that has no TypeScript project. */
+/** Creates a rule tester without type information, like an editor that has no TypeScript project. */
 export function untypedRuleTester(): RuleTester {
   return new RuleTester({ languageOptions: { globals: { require: 'readonly', module: 'writable' } } });
 }
