@@ -111,12 +111,22 @@ class ContextCollector {
     readonly location: TS.Node,
   ) {}
 
-  /** Adds the `feature` and `user` properties of a recorder meta, context or defaults object. */
+  /**
+   * Adds the `feature` and `user` properties of a recorder context or defaults object, and of
+   * the `context` property of a `record()` meta, which is where the recorder takes them from.
+   */
   addFromObject(expression: TS.Expression | undefined): void {
     this.#established = true;
     if (expression === undefined) return;
 
     const type = this.checker.getTypeAtLocation(expression);
+    this.addFromType(type);
+
+    const nested = requiredPropertyType(this.ts, this.checker, type, 'context', this.location);
+    if (nested !== undefined) this.addFromType(nested);
+  }
+
+  private addFromType(type: TS.Type): void {
     if (requiredPropertyType(this.ts, this.checker, type, 'feature', this.location) !== undefined) {
       this.#present.add('feature');
     }

@@ -103,7 +103,7 @@ const typedInvalid: Omit<InvalidTestCase<MessageIds, Options>, 'filename'>[] = [
           {
             messageId: 'wrapInRecord',
             data: { recorder: 'recorder', feature: 'answer' },
-            output: `${OPENAI}${RECORDER}export async function answer() { await recorder.record({ feature: 'answer' }, () => openai.chat.completions.create({ model: 'gpt-4o', messages })); }`,
+            output: `${OPENAI}${RECORDER}export async function answer() { await recorder.record({ provider: 'openai', model: 'gpt-4o', context: { feature: 'answer' } }, () => openai.chat.completions.create({ model: 'gpt-4o', messages })); }`,
           },
         ],
       },
@@ -195,6 +195,11 @@ typed.run('require-instrumentation (typed)', rule, {
 const untyped = untypedRuleTester();
 
 const untypedValid: string[] = [
+  `import OpenAI from 'openai';
+import { createRecorder } from '@telltale/recorder';
+const recorder = createRecorder();
+const openai = new OpenAI();
+export const f = (userId) => recorder.record({ provider: 'openai', model: 'gpt-4o', context: { feature: 'search', user: userId } }, () => openai.chat.completions.create({}));`,
   `import OpenAI from 'openai';
 import { createRecorder } from '@telltale/recorder';
 const recorder = createRecorder();

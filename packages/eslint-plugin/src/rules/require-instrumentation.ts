@@ -27,7 +27,8 @@ export const MISSING_CONTEXT_MESSAGE =
   '`{{method}}` ({{package}}) is recorded without {{parts}}. Set {{parts}} in the `record()` meta, in a `withContext()` around the call, or in the call options of the integration.';
 export const UNRESOLVED_MESSAGE =
   '`{{method}}` looks like a {{provider}} model call, but its types did not resolve, so Telltale cannot tell whether it is instrumented. Install the SDK with its type declarations, or declare the type of the client.';
-export const WRAP_IN_RECORD_MESSAGE = "Wrap the call in `{{recorder}}.record({ feature: '{{feature}}' }, () => …)`.";
+export const WRAP_IN_RECORD_MESSAGE =
+  "Wrap the call in `{{recorder}}.record({ provider, model, context: { feature: '{{feature}}' } }, () => …)`.";
 
 interface Finding {
   node: TSESTree.CallExpression;
@@ -95,7 +96,7 @@ export default createRule<Options, MessageIds>({
           node: finding.node.callee,
           messageId: 'notInstrumented',
           data,
-          suggest: wrapSuggestion(context, finding.node, settings.recorder),
+          suggest: wrapSuggestion(context, finding.node, settings.recorder, finding.provider),
         });
       } else if (checkContext && finding.contextKnown && finding.missingContext.length > 0) {
         context.report({ node: finding.node.callee, messageId: 'missingContext', data });
@@ -161,19 +162,41 @@ function wrapSuggestion(
   context: Readonly<TSESLint.RuleContext<MessageIds, Options>>,
   node: TSESTree.CallExpression,
   recorder: string,
+  provider: string,
 ): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
   const scope = context.sourceCode.getScope(node);
   if (findVariable(scope as never, recorder) === null) return [];
 
   const feature = enclosingFunctionName(node) ?? basename(context.filename, extname(context.filename));
   const callText = context.sourceCode.getText(node);
+  // record() needs the provider and model to price the call; the feature goes under `context`.
+  const meta = `{ provider: '${provider}', model: ${modelArgument(node, context)}, context: { feature: '${feature}' } }`;
   return [
     {
       messageId: 'wrapInRecord',
       data: { recorder, feature },
-      fix: (fixer) => fixer.replaceText(node, `${recorder}.record({ feature: '${feature}' }, () => ${callText})`),
+      fix: (fixer) => fixer.replaceText(node, `${recorder}.record(${meta}, () => ${callText})`),
     },
   ];
+}
+
+/** Returns the source text of the call's `model` option when it is a plain value, else a placeholder string. */
+function modelArgument(
+  node: TSESTree.CallExpression,
+  context: Readonly<TSESLint.RuleContext<MessageIds, Options>>,
+): string {
+  const options = node.arguments[0];
+  if (options?.type !== AST_NODE_TYPES.ObjectExpression) return "'unknown'";
+
+  for (const property of options.properties) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+    const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : String(property.key.value);
+    if (key !== 'model') continue;
+    if (property.value.type === AST_NODE_TYPES.Literal || property.value.type === AST_NODE_TYPES.Identifier) {
+      return context.sourceCode.getText(property.value);
+    }
+  }
+  return "'unknown'";
 }
 
 function enclosingFunctionName(node: TSESTree.Node): string | undefined {

@@ -235,6 +235,14 @@ function addLiteralContext(meta: TSESTree.Node | undefined, present: Set<Context
   for (const key of literalKeys(meta)) {
     if (key === 'feature' || key === 'user') present.add(key);
   }
+
+  // A record() meta carries the context under `context`, as the recorder reads it.
+  for (const property of meta.properties) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+    if (property.key.type === AST_NODE_TYPES.Identifier && property.key.name === 'context') {
+      addLiteralContext(property.value, present);
+    }
+  }
 }
 
 function literalKeys(object: TSESTree.ObjectExpression): string[] {
