@@ -1,0 +1,1 @@
+export { simulateTraffic, SIMULATED_FEATURES, type Incident, type SimulationOptions } from './simulate.js';
