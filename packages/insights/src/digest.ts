@@ -2,6 +2,7 @@ import type { RollupRow, Store } from '@telltale/store';
 
 import { findCostAnomalies, DEFAULT_COST_ANOMALY_THRESHOLD, ROLLING_DAYS, type CostAnomaly } from './anomaly.js';
 import { periodBoundaries } from './attribution.js';
+import { findFailingCohorts, type FailingCohort } from './cohorts.js';
 import { dayBoundaries, isoWeek, isoWeekOf, shiftWeek, type Period } from './periods.js';
 import { findRegressions, type Regression, type RegressionOptions } from './regression.js';
 import { DEFAULT_SIGNAL_WEIGHTS, hallucinationSignal, type HallucinationSignal, type SignalWeights } from './signal.js';
@@ -54,6 +55,8 @@ export interface Digest {
   features: FeatureSummary[];
   anomalies: CostAnomaly[];
   regressions: Regression[];
+  /** Cohorts in which a feature failed in each of the last three weeks. */
+  failingCohorts: FailingCohort[];
   weights: SignalWeights;
 }
 
@@ -131,6 +134,9 @@ export async function buildDigest(store: Store, options: DigestOptions = {}): Pr
   progress('regressions and their causes');
   const regressions = await findRegressions(store, baselinePeriod, period, options.regression);
 
+  progress('failing cohorts');
+  const failingCohorts = await findFailingCohorts(store, weekPeriods.slice(-3));
+
   return {
     week,
     timezone,
@@ -141,11 +147,16 @@ export async function buildDigest(store: Store, options: DigestOptions = {}): Pr
     features,
     anomalies,
     regressions,
+    failingCohorts,
     weights,
   };
 }
 
-/** Sums rollup rows into totals. Percentiles are only kept for a single row, since they do not add up. */
+/**
+ * Sums rollup rows into totals. Percentiles are only kept for a single row, since they do not
+ * add up. NOTE: active users are summed too, so rows must not share users (one row, or rows of
+ * one bucket that were not grouped by a dimension users cross).
+ */
 export function totalsOf(rows: readonly RollupRow[], weights: SignalWeights = DEFAULT_SIGNAL_WEIGHTS): Totals {
   const calls = rows.reduce((sum, row) => sum + row.calls, 0);
   const costUsd = rows.reduce((sum, row) => sum + row.costUsd, 0);

@@ -29,6 +29,7 @@ export {
   type Regression,
   type RegressionOptions,
 } from './regression.js';
+export { findFailingCohorts, type CohortOptions, type FailingCohort } from './cohorts.js';
 export { buildDigest, totalsOf, type Digest, type DigestOptions, type FeatureSummary, type Totals } from './digest.js';
 export {
   askCompare,

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
 import type { DimensionAttribution } from './attribution.js';
+import type { FailingCohort } from './cohorts.js';
 import type { Digest, Totals } from './digest.js';
 import type { Regression } from './regression.js';
 import { SIGNAL_COMPONENTS } from './signal.js';
@@ -32,6 +33,10 @@ export function renderDigestText(digest: Digest): string {
   for (const regression of digest.regressions) {
     lines.push(`  ${regressionLine(regression)}`, `    ${causeLine(regression)}`);
   }
+
+  lines.push('', 'Cohorts that fail every week');
+  if (digest.failingCohorts.length === 0) lines.push('  none');
+  for (const cohort of digest.failingCohorts) lines.push(`  ${cohortLine(cohort)}`);
 
   return `${lines.join('\n')}\n`;
 }
@@ -127,6 +132,14 @@ export function renderDigestMarkdown(digest: Digest): string {
     out.push('');
   }
 
+  out.push('## Cohorts that fail every week', '');
+  out.push(
+    ...(digest.failingCohorts.length === 0
+      ? ['None.']
+      : digest.failingCohorts.map((cohort) => `- ${cohortLine(cohort)}`)),
+    '',
+  );
+
   return `${out.join('\n')}\n`;
 }
 
@@ -197,11 +210,20 @@ ${featureRows}
 </table>
 <h2>Cost anomalies</h2>
 ${anomalies === '' ? '<p>None.</p>' : `<ul>${anomalies}</ul>`}
+<h2>Cohorts that fail every week</h2>
+${digest.failingCohorts.length === 0 ? '<p>None.</p>' : `<ul>${digest.failingCohorts.map((cohort) => `<li>${escapeHtml(cohortLine(cohort))}</li>`).join('\n')}</ul>`}
 <h2>Regressions</h2>
 ${regressions === '' ? '<p>None.</p>' : `<ul>${regressions}</ul>`}
 </body>
 </html>
 `;
+}
+
+function cohortLine(cohort: FailingCohort): string {
+  const weeks = cohort.periods
+    .map((period) => `${period.label} ${percent(period.rate)} vs ${percent(period.restRate)}`)
+    .join(', ');
+  return `${cohort.feature}, ${cohort.dimension} = ${cohort.value}: ${cohort.metric} rate above the rest of the feature every week (${weeks})`;
 }
 
 function regressionLine(regression: Regression): string {
@@ -288,7 +310,9 @@ function svgChart(title: string, labels: readonly string[], values: readonly num
 
 function usd(value: number | null): string {
   if (value === null) return 'n/a';
-  return value >= 100 ? `$${value.toFixed(0)}` : value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`;
+  if (value >= 100) return `$${value.toFixed(0)}`;
+  if (value >= 1) return `$${value.toFixed(2)}`;
+  return `$${value.toFixed(4)}`;
 }
 
 function ms(value: number | null): string {

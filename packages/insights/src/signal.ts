@@ -7,9 +7,9 @@ export type SignalComponent = (typeof SIGNAL_COMPONENTS)[number] & RollupSignal;
 export type SignalWeights = Record<SignalComponent, number>;
 
 /**
- * Default weights. Regenerate and thumbs-down are the user saying the answer was wrong;
- * a heavy edit (normalized edit distance of 0.5 or more) rewrites half the answer; abandon and
- * recorder-detected uncertainty are weaker hints.
+ * Default weights. Regenerate and thumbs-down are the user rejecting the response. A heavy edit
+ * (normalized edit distance of 0.5 or more) rewrites half of it. Abandon and uncertainty
+ * detected by the recorder are weaker hints.
  */
 export const DEFAULT_SIGNAL_WEIGHTS: SignalWeights = {
   regenerate: 1,

@@ -20,7 +20,8 @@ const DAY = 86_400_000;
  * from 10% to 40%, and those calls are regenerated 16% of the time against 4.5% for the other
  * templates: the feature's regenerate rate rises by about 60%. On the same days its prompt
  * version moves from 3 to 4, which changes nothing. Spend is 40% higher on 2026-11-26 and 20%
- * higher on 2026-11-24.
+ * higher on 2026-11-24. Throughout, summarize-thread fails on claude-sonnet-4 15% of the time
+ * against 1% elsewhere.
  */
 export const SCENARIO_INCIDENTS: readonly Incident[] = [
   {
@@ -35,6 +36,7 @@ export const SCENARIO_INCIDENTS: readonly Incident[] = [
     rampDays: 7,
     promptVersions: ['3', '4'],
   },
+  { kind: 'model-errors', feature: 'summarize-thread', model: 'claude-sonnet-4', day: 0, errorRate: 0.15 },
   { kind: 'cost-spike', day: 31, factor: 1.4 },
   { kind: 'cost-spike', day: 29, factor: 1.2 },
 ];
@@ -111,6 +113,16 @@ export function describeScenario(backend: string, start: () => Promise<TestServe
 
     test('no regression on untouched features', () => {
       expect(digest.regressions.filter((regression) => regression.feature !== 'draft-email')).toEqual([]);
+    });
+
+    test('failing cohorts are found', () => {
+      const found = digest.failingCohorts.map(
+        (cohort) => `${cohort.feature} ${cohort.dimension}=${cohort.value} ${cohort.metric}`,
+      );
+
+      expect(found).toContain('summarize-thread model=claude-sonnet-4 error');
+      expect(found).toContain('draft-email state.templateId=apology regenerate');
+      expect(digest.failingCohorts.every((cohort) => cohort.periods.length === 3)).toBe(true);
     });
 
     test('40% spend spike is flagged', () => {
