@@ -35,6 +35,13 @@ describe('store commands', () => {
     expect(second.stdout()).toContain('is up to date (migration 1)');
   });
 
+  test('retention drops old days', async () => {
+    const io = captureOutput();
+
+    expect(await main(['store', 'retention', '--days', '27', '--store', url], io.output)).toBe(0);
+    expect(io.stdout()).toMatch(/^dropped 1 day older than 27 days: \d{4}-\d{2}-\d{2}\n$/);
+  });
+
   test('unmigrated store names the command', async () => {
     const io = captureOutput();
 

@@ -1,4 +1,4 @@
-export { openStore, resolveStoreUrl, DEFAULT_STORE_URL, STORE_URL_VARIABLE } from './open.js';
+export { openStore, resolveStoreUrl, DEFAULT_RETENTION_DAYS, DEFAULT_STORE_URL, STORE_URL_VARIABLE } from './open.js';
 export { StoreError, redactUrl } from './errors.js';
 export { SQLITE_MIGRATIONS } from './sqlite.js';
 export { POSTGRES_MIGRATIONS } from './postgres.js';

@@ -6,6 +6,9 @@ import type { Store } from './types.js';
 
 /** Environment variable that names the store when no URL is passed. */
 export const STORE_URL_VARIABLE = 'TELLTALE_STORE_URL';
+/** Days of data `applyRetention` keeps unless told otherwise. */
+export const DEFAULT_RETENTION_DAYS = 90;
+
 /** The embedded default: a SQLite file in the working directory. */
 export const DEFAULT_STORE_URL = 'sqlite:.telltale/telltale.db';
 
