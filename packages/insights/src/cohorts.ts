@@ -39,12 +39,30 @@ export async function findFailingCohorts(
   if (!first || !last) return [];
 
   const boundaries = [...periods.map((period) => period.start), last.end];
-  const stateFields = await store.stateFields(first.start, last.end);
-  const dimensions: Dimension[] = ['model', ...stateFields.map((field) => `state.${field}` as const)];
   const cohorts: FailingCohort[] = [];
 
-  for (const dimension of dimensions) {
-    const rows = await store.rollup({ boundaries, groupBy: ['feature', dimension], latency: false });
+  // The model is compared across all features in one rollup; a state field belongs to one
+  // feature, so its rollup is filtered to that feature, which lets the store skip the others.
+  const modelRows = await store.rollup({ boundaries, groupBy: ['feature', 'model'], latency: false });
+  const features = [
+    ...new Set(modelRows.map((row) => row.keys.feature).filter((name): name is string => name !== null)),
+  ];
+  const queries: { dimension: Dimension; rows: RollupRow[] }[] = [{ dimension: 'model', rows: modelRows }];
+
+  for (const feature of features.sort()) {
+    for (const field of await store.stateFields(first.start, last.end, feature)) {
+      const dimension = `state.${field}` as const;
+      const rows = await store.rollup({
+        boundaries,
+        groupBy: ['feature', dimension],
+        where: { feature },
+        latency: false,
+      });
+      queries.push({ dimension, rows });
+    }
+  }
+
+  for (const { dimension, rows } of queries) {
     const totals = featureTotals(rows);
     const segments = new Map<string, RollupRow[]>();
 
