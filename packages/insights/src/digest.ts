@@ -34,6 +34,8 @@ export interface Totals {
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   errorRate: number;
+  /** Token mix: cached input is part of input, and reasoning part of output, as reported. */
+  tokens: { input: number; output: number; cachedInput: number; reasoning: number };
   signal: HallucinationSignal;
 }
 
@@ -172,6 +174,12 @@ export function totalsOf(rows: readonly RollupRow[], weights: SignalWeights = DE
     latencyP50Ms: single?.latencyP50Ms ?? null,
     latencyP95Ms: single?.latencyP95Ms ?? null,
     errorRate: calls === 0 ? 0 : errors / calls,
+    tokens: {
+      input: rows.reduce((sum, row) => sum + row.inputTokens, 0),
+      output: rows.reduce((sum, row) => sum + row.outputTokens, 0),
+      cachedInput: rows.reduce((sum, row) => sum + row.cachedInputTokens, 0),
+      reasoning: rows.reduce((sum, row) => sum + row.reasoningTokens, 0),
+    },
     signal: hallucinationSignal(rows, weights),
   };
 }

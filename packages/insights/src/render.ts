@@ -93,15 +93,15 @@ export function renderDigestMarkdown(digest: Digest): string {
 
   out.push('## Features', '');
   out.push(
-    `| feature | share of calls | calls | cost | p50 | p95 | error rate | signal | ${SIGNAL_COMPONENTS.join(' | ')} |`,
+    `| feature | share of calls | calls | cost | p50 | p95 | error rate | tokens in / out (cached) | signal | ${SIGNAL_COMPONENTS.join(' | ')} |`,
   );
   out.push(
-    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${SIGNAL_COMPONENTS.map(() => '---:').join(' | ')} |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${SIGNAL_COMPONENTS.map(() => '---:').join(' | ')} |`,
   );
   for (const feature of digest.features) {
     const current = feature.current;
     out.push(
-      `| ${feature.feature} | ${percent(feature.usageShare)} | ${current.calls} | ${usd(current.costUsd)} | ${ms(current.latencyP50Ms)} | ${ms(current.latencyP95Ms)} | ${percent(current.errorRate)} | ${percent(current.signal.value)} | ${SIGNAL_COMPONENTS.map((component) => percent(current.signal.components[component].rate)).join(' | ')} |`,
+      `| ${feature.feature} | ${percent(feature.usageShare)} | ${current.calls} | ${usd(current.costUsd)} | ${ms(current.latencyP50Ms)} | ${ms(current.latencyP95Ms)} | ${percent(current.errorRate)} | ${tokenMix(current)} | ${percent(current.signal.value)} | ${SIGNAL_COMPONENTS.map((component) => percent(current.signal.components[component].rate)).join(' | ')} |`,
     );
   }
   out.push(
@@ -261,6 +261,11 @@ function anomalyLine(anomaly: {
   excess: number;
 }): string {
   return `${anomaly.day} ${anomaly.feature ?? 'total'}: ${usd(anomaly.costUsd)}, ${Math.round(anomaly.excess * 100)}% above the 7-day median of ${usd(anomaly.rollingMedianUsd)}`;
+}
+
+function tokenMix(totals: Totals): string {
+  const thousands = (count: number) => `${(count / 1000).toFixed(count >= 10_000 ? 0 : 1)}k`;
+  return `${thousands(totals.tokens.input)} / ${thousands(totals.tokens.output)} (${thousands(totals.tokens.cachedInput)})`;
 }
 
 function signalComponents(totals: Totals): string {

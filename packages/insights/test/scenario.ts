@@ -81,6 +81,7 @@ export function describeScenario(backend: string, start: () => Promise<TestServe
       expect(digest.weeks[0]!.calls).toBe(0);
       expect(digest.weeks[5]!.calls).toBe(7 * 600);
       expect(digest.weeks[5]!.costPerActiveUserUsd).toBeGreaterThan(0);
+      expect(digest.weeks[5]!.tokens.input).toBeGreaterThan(digest.weeks[5]!.tokens.output);
       expect(digest.weeks[5]!.latencyP95Ms).toBeGreaterThan(digest.weeks[5]!.latencyP50Ms!);
     });
 
@@ -142,6 +143,7 @@ export function describeScenario(backend: string, start: () => Promise<TestServe
       const html = renderDigestHtml(digest);
 
       expect(markdown).toContain('xychart-beta');
+      expect(markdown).toContain('| tokens in / out (cached) |');
       expect(markdown).toContain('Likely cause: state.templateId = apology');
       expect(html).toContain('<svg');
       expect(html).toContain('state.templateId = apology');
