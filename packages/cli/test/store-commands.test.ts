@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { simulateTraffic } from '@telltale/insights';
 import { openStore } from '@telltale/store';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { main } from '../src/index.js';
 import { captureOutput } from './io.js';
@@ -22,6 +22,10 @@ describe('store commands', () => {
     const start = new Date(Math.floor(NOW.getTime() / DAY) * DAY - 28 * DAY);
     for (const batch of simulateTraffic({ start, days: 28, callsPerDay: 150, seed: 5 })) await store.write(batch);
     await store.close();
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('migrate on a new store applies, then is up to date', async () => {

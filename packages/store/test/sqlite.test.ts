@@ -2,23 +2,26 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { afterAll } from 'vitest';
+
 import { describeStoreConformance } from './conformance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'telltale-sqlite-'));
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describeStoreConformance(
   'sqlite',
-  () => {
-    const dir = mkdtempSync(join(tmpdir(), 'telltale-sqlite-'));
-    return Promise.resolve({
+  () =>
+    Promise.resolve({
       url: `sqlite:${join(dir, 'telltale.db')}`,
-      stop: () => {
-        rmSync(dir, { recursive: true, force: true });
-        return Promise.resolve();
-      },
-    });
-  },
+      stop: () => Promise.resolve(),
+    }),
   () => {
     // A regular file where the database's directory should be: the store cannot create it.
-    const file = join(mkdtempSync(join(tmpdir(), 'telltale-sqlite-')), 'not-a-directory');
+    const file = join(dir, 'not-a-directory');
     writeFileSync(file, '');
     return Promise.resolve(`sqlite:${join(file, 'telltale.db')}`);
   },
