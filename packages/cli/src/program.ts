@@ -4,7 +4,10 @@ import { Command, Option } from 'commander';
 
 import { registerCheckCommand } from './commands/check.js';
 import { registerDriftCommand } from './commands/drift.js';
+import { registerAskCommand } from './commands/ask.js';
+import { registerDigestCommand } from './commands/digest.js';
 import { registerSchemaCommand } from './commands/schema.js';
+import { registerStoreCommand } from './commands/store.js';
 import { registerValidateCommand } from './commands/validate.js';
 import type { Output } from './output.js';
 
@@ -42,6 +45,9 @@ Colours follow the terminal and are off when NO_COLOR is set or output is not a 
   registerValidateCommand(program, output);
   registerDriftCommand(program, output);
   registerSchemaCommand(program, output);
+  registerAskCommand(program, output);
+  registerDigestCommand(program, output);
+  registerStoreCommand(program, output);
 
   return program;
 }

@@ -21,6 +21,9 @@ describe('telltale', () => {
     expect(await main(['--help'], io.output)).toBe(0);
     expect(io.stdout()).toContain('validate');
     expect(io.stdout()).toContain('schema');
+    expect(io.stdout()).toContain('ask');
+    expect(io.stdout()).toContain('digest');
+    expect(io.stdout()).toContain('store');
     expect(io.stdout()).toContain('Exit codes');
   });
 

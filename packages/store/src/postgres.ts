@@ -1,0 +1,351 @@
+import pg from 'pg';
+import { SCHEMA_MAJOR, type TelltaleEvent } from '@telltale/schema';
+
+import { resolveDimension } from './dimensions.js';
+import { connectionError, StoreError } from './errors.js';
+import { assertCurrent, migrationStatus, type Migration } from './migrations.js';
+import { buildRollupSql, toNumber, toRollupRow, type SqlDialect } from './rollup-sql.js';
+import { toRows, utcDay, type CallRow, type FeedbackRow } from './rows.js';
+import type { LastCallsQuery, MigrationStatus, RollupQuery, RollupRow, Store, StoredCall } from './types.js';
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'create calls and feedback, partitioned by day',
+    schemaMajor: 1,
+    statements: [
+      `CREATE TABLE telltale_calls (
+        request_id uuid NOT NULL, parent_id uuid, ts timestamptz NOT NULL,
+        feature text NOT NULL, user_id text, session_id text, release text, environment text,
+        provider text NOT NULL, operation text NOT NULL, model text NOT NULL, model_returned text,
+        template_id text, prompt_version text, status text NOT NULL, error_type text,
+        input_tokens integer, output_tokens integer, cached_input_tokens integer, reasoning_tokens integer,
+        cost_usd double precision, latency_ms double precision NOT NULL, ttft_ms double precision,
+        state jsonb NOT NULL, prompt jsonb NOT NULL, response jsonb, extra jsonb NOT NULL,
+        PRIMARY KEY (request_id, ts)
+      ) PARTITION BY RANGE (ts)`,
+      'CREATE INDEX telltale_calls_feature_ts ON telltale_calls (feature, ts)',
+      'CREATE INDEX telltale_calls_ts ON telltale_calls (ts)',
+      `CREATE TABLE telltale_feedback (
+        event_id uuid NOT NULL, request_id uuid NOT NULL, ts timestamptz NOT NULL,
+        signal text NOT NULL, edit_distance double precision, feature text, user_id text, event jsonb NOT NULL,
+        PRIMARY KEY (event_id, ts)
+      ) PARTITION BY RANGE (ts)`,
+      'CREATE INDEX telltale_feedback_request ON telltale_feedback (request_id)',
+    ],
+  },
+];
+
+const PARTITIONED_TABLES = ['telltale_calls', 'telltale_feedback'] as const;
+const CALL_COLUMNS = 27;
+const FEEDBACK_COLUMNS = 8;
+/** Rows per INSERT statement; 500 rows of 27 columns stay far below PostgreSQL's 65,535 parameters. */
+const ROWS_PER_INSERT = 500;
+/** Key for pg_advisory_xact_lock, so two `store migrate` runs apply each step once. */
+const MIGRATION_LOCK = 7_415_001;
+
+const dialect: SqlDialect = {
+  dimension(dimension) {
+    const resolved = resolveDimension(dimension);
+    return 'column' in resolved ? resolved.column : `(state ->> '${resolved.stateField}')`;
+  },
+  callTime: 'ts',
+  feedbackTime: 'ts',
+  time: (date) => `'${date.toISOString()}'::timestamptz`,
+  value(text, params) {
+    params.push(text);
+    return `$${params.length}`;
+  },
+  absent: 'null',
+  costSum: 'SUM(cost_usd)',
+  pricedCount: 'COUNT(cost_usd)',
+  distinctUsers: 'COUNT(DISTINCT user_id)',
+  percentile: (fraction) => `percentile_disc(${fraction}) WITHIN GROUP (ORDER BY latency_ms)`,
+  joinSignals: (subquery) => `LEFT JOIN (${subquery}) AS s USING (request_id)`,
+  callsTable: 'telltale_calls',
+  feedbackTable: 'telltale_feedback',
+};
+
+/** Opens a PostgreSQL store; connects lazily, on the first query. */
+export function openPostgresStore(url: string, displayUrl: string): Store {
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => undefined);
+  const partitions = new Set<string>();
+  let migrated = false;
+
+  const query = async <Row extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<Row[]> => {
+    try {
+      return (await pool.query<Row>(sql, params)).rows;
+    } catch (error) {
+      throw wrapError(error, displayUrl);
+    }
+  };
+
+  const status = async (): Promise<MigrationStatus> => {
+    await query(
+      'CREATE TABLE IF NOT EXISTS telltale_migrations (id integer PRIMARY KEY, name text NOT NULL, schema_major integer NOT NULL, applied_at timestamptz NOT NULL)',
+    );
+    const applied = await query<{ id: number }>('SELECT id FROM telltale_migrations');
+    return migrationStatus(
+      POSTGRES_MIGRATIONS,
+      applied.map((row) => row.id),
+    );
+  };
+
+  const ensureMigrated = async (): Promise<void> => {
+    if (migrated) return;
+    assertCurrent(await status(), displayUrl);
+    migrated = true;
+  };
+
+  const ensurePartitions = async (days: Iterable<string>): Promise<void> => {
+    for (const day of days) {
+      if (partitions.has(day)) continue;
+      const next = utcDay(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
+      for (const table of PARTITIONED_TABLES) {
+        await query(
+          `CREATE TABLE IF NOT EXISTS ${table}_d${day.replaceAll('-', '')} PARTITION OF ${table} FOR VALUES FROM ('${day}T00:00:00Z') TO ('${next}T00:00:00Z')`,
+        ).catch((error: unknown) => {
+          // Two writers may create the same partition at once; the loser sees a duplicate.
+          if (!(error instanceof Error && error.message.includes('already exists'))) throw error;
+        });
+      }
+      partitions.add(day);
+    }
+  };
+
+  const store: Store = {
+    name: 'postgres',
+    kind: 'postgres',
+    displayUrl,
+
+    async write(batch: readonly TelltaleEvent[]) {
+      await ensureMigrated();
+      const { calls, feedback } = toRows(batch);
+      await ensurePartitions(new Set([...calls.map((row) => row.day), ...feedback.map((row) => row.day)]));
+
+      for (let start = 0; start < calls.length; start += ROWS_PER_INSERT) {
+        const chunk = calls.slice(start, start + ROWS_PER_INSERT);
+        await query(
+          `INSERT INTO telltale_calls VALUES ${placeholders(chunk.length, CALL_COLUMNS)} ON CONFLICT DO NOTHING`,
+          chunk.flatMap(callValues),
+        );
+      }
+      for (let start = 0; start < feedback.length; start += ROWS_PER_INSERT) {
+        const chunk = feedback.slice(start, start + ROWS_PER_INSERT);
+        await query(
+          `INSERT INTO telltale_feedback VALUES ${placeholders(chunk.length, FEEDBACK_COLUMNS)} ON CONFLICT DO NOTHING`,
+          chunk.flatMap(feedbackValues),
+        );
+      }
+    },
+
+    async migrate() {
+      await status();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw wrapError(error, displayUrl);
+      });
+      const applied: { id: number; name: string }[] = [];
+
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        const done = new Set(
+          (await client.query<{ id: number }>('SELECT id FROM telltale_migrations')).rows.map((row) => row.id),
+        );
+        for (const migration of POSTGRES_MIGRATIONS) {
+          if (done.has(migration.id)) continue;
+          for (const statement of migration.statements) await client.query(statement);
+          await client.query('INSERT INTO telltale_migrations VALUES ($1, $2, $3, now())', [
+            migration.id,
+            migration.name,
+            SCHEMA_MAJOR,
+          ]);
+          applied.push({ id: migration.id, name: migration.name });
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw wrapError(error, displayUrl);
+      } finally {
+        client.release();
+      }
+
+      migrated = false;
+      return applied;
+    },
+
+    migrationStatus: status,
+    assertMigrated: ensureMigrated,
+
+    async rollup(rollupQuery: RollupQuery): Promise<RollupRow[]> {
+      await ensureMigrated();
+      const { sql, params } = buildRollupSql(dialect, rollupQuery);
+      const rows = await query(sql, params);
+      return rows.map((row) => toRollupRow(row, rollupQuery.groupBy ?? []));
+    },
+
+    async lastCalls(lastQuery: LastCallsQuery): Promise<StoredCall[]> {
+      await ensureMigrated();
+      const params: unknown[] = [(lastQuery.before ?? new Date()).toISOString(), lastQuery.limit];
+      let filter = '';
+      if (lastQuery.feature !== undefined) {
+        params.push(lastQuery.feature);
+        filter = 'AND feature = $3';
+      }
+      const rows = await query(
+        `SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens, prompt, response FROM telltale_calls WHERE ts < $1 ${filter} ORDER BY ts DESC, request_id DESC LIMIT $2`,
+        params,
+      );
+      return rows.map(toStoredCall);
+    },
+
+    async stateFields(from: Date, to: Date, feature?: string) {
+      await ensureMigrated();
+      const params: unknown[] = [from.toISOString(), to.toISOString()];
+      let filter = '';
+      if (feature !== undefined) {
+        params.push(feature);
+        filter = 'AND feature = $3';
+      }
+      const rows = await query<{ field: string }>(
+        `SELECT DISTINCT jsonb_object_keys(state) AS field FROM telltale_calls WHERE ts >= $1 AND ts < $2 ${filter} ORDER BY field`,
+        params,
+      );
+      return rows.map((row) => row.field);
+    },
+
+    async applyRetention(days: number, now = new Date()) {
+      await ensureMigrated();
+      const cutoff = utcDay(now.getTime() - days * 86_400_000).replaceAll('-', '');
+      const dropped: string[] = [];
+
+      for (const table of PARTITIONED_TABLES) {
+        const children = await query<{ name: string }>(
+          `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = $1`,
+          [table],
+        );
+        for (const { name } of children) {
+          const day = /_d(\d{8})$/.exec(name)?.[1];
+          if (day === undefined || day >= cutoff) continue;
+          await query(`DROP TABLE IF EXISTS ${name}`);
+          dropped.push(name);
+          partitions.delete(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`);
+        }
+      }
+      return dropped.sort();
+    },
+
+    async count() {
+      await ensureMigrated();
+      const [calls] = await query<{ n: string }>('SELECT COUNT(*) AS n FROM telltale_calls');
+      const [feedback] = await query<{ n: string }>('SELECT COUNT(*) AS n FROM telltale_feedback');
+      return { calls: toNumber(calls?.n), feedback: toNumber(feedback?.n) };
+    },
+
+    flush: () => Promise.resolve(),
+
+    async close() {
+      await pool.end();
+    },
+  };
+
+  return store;
+}
+
+function placeholders(rows: number, columns: number): string {
+  const groups: string[] = [];
+  for (let row = 0; row < rows; row += 1) {
+    const cells: string[] = [];
+    for (let column = 1; column <= columns; column += 1) cells.push(`$${row * columns + column}`);
+    groups.push(`(${cells.join(', ')})`);
+  }
+  return groups.join(', ');
+}
+
+function callValues(row: CallRow): unknown[] {
+  return [
+    row.requestId,
+    row.parentId,
+    new Date(row.tsMs).toISOString(),
+    row.feature,
+    row.userId,
+    row.sessionId,
+    row.release,
+    row.environment,
+    row.provider,
+    row.operation,
+    row.model,
+    row.modelReturned,
+    row.templateId,
+    row.promptVersion,
+    row.status,
+    row.errorType,
+    row.inputTokens,
+    row.outputTokens,
+    row.cachedInputTokens,
+    row.reasoningTokens,
+    row.costUsd,
+    row.latencyMs,
+    row.ttftMs,
+    JSON.stringify(row.state),
+    JSON.stringify(row.prompt),
+    JSON.stringify(row.response),
+    JSON.stringify(row.extra),
+  ];
+}
+
+function feedbackValues(row: FeedbackRow): unknown[] {
+  return [
+    row.eventId,
+    row.requestId,
+    new Date(row.tsMs).toISOString(),
+    row.signal,
+    row.editDistance,
+    row.feature,
+    row.userId,
+    JSON.stringify(row.event),
+  ];
+}
+
+function toStoredCall(row: Record<string, unknown>): StoredCall {
+  return {
+    requestId: String(row.request_id),
+    timestamp: (row.ts as Date).toISOString(),
+    feature: String(row.feature),
+    model: String(row.model),
+    userId: row.user_id === null ? null : (row.user_id as string),
+    status: String(row.status),
+    costUsd: row.cost_usd === null ? null : toNumber(row.cost_usd),
+    latencyMs: toNumber(row.latency_ms),
+    inputTokens: row.input_tokens === null ? null : toNumber(row.input_tokens),
+    outputTokens: row.output_tokens === null ? null : toNumber(row.output_tokens),
+    prompt: row.prompt,
+    response: row.response,
+  };
+}
+
+/** Keeps StoreErrors, names the URL and the fix for connection failures, and passes SQL errors on. */
+function wrapError(error: unknown, displayUrl: string): Error {
+  if (error instanceof StoreError) return error;
+
+  const code = (error as { code?: string }).code;
+  const connectionCodes = [
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ECONNRESET',
+    '28P01',
+    '28000',
+    '3D000',
+  ];
+  if (code !== undefined && connectionCodes.includes(code)) return connectionError(displayUrl, error, 'PostgreSQL');
+  if (error instanceof Error && /timeout|terminated/i.test(error.message) && code === undefined) {
+    return connectionError(displayUrl, error, 'PostgreSQL');
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
