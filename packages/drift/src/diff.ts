@@ -120,9 +120,73 @@ function diffState(feature: string, before: JsonSchema, after: JsonSchema, path:
     return;
   }
 
-  if (before.type === 'object' && after.type === 'object') diffObject(feature, before, after, path, add);
-  if (before.type === 'array' && after.type === 'array' && before.items && after.items) {
+  if (before.format !== after.format) {
+    const message = `${label} changed format from ${before.format ?? 'none'} to ${after.format ?? 'none'}`;
+    add('field-type-changed', feature, path, message, `format:${before.format ?? ''}->${after.format ?? ''}`);
+    return;
+  }
+
+  if (before.type === 'object' && after.type === 'object') {
+    diffObject(feature, before, after, path, add);
+    diffAdditionalProperties(feature, before, after, path, add);
+  }
+  if (before.type === 'array' && after.type === 'array') diffArray(feature, before, after, path, add);
+}
+
+/** Compares the values of a record (`Record<string, T>`), which JSON Schema keeps in `additionalProperties`. */
+function diffAdditionalProperties(
+  feature: string,
+  before: JsonSchema,
+  after: JsonSchema,
+  path: string,
+  add: AddChange,
+): void {
+  const label = path === '' ? `state of "${feature}"` : `"${feature}" state field ${path}`;
+  const beforeValues = before.additionalProperties ?? false;
+  const afterValues = after.additionalProperties ?? false;
+
+  if (typeof beforeValues === 'object' && typeof afterValues === 'object') {
+    diffState(feature, beforeValues, afterValues, `${path}[string]`, add);
+  } else if (typeof beforeValues === 'object' && afterValues === false) {
+    add('field-type-narrowed', feature, path, `${label} no longer accepts arbitrary keys`, 'record->object');
+  } else if (beforeValues === false && typeof afterValues === 'object') {
+    add('field-type-widened', feature, path, `${label} now accepts arbitrary keys`, 'object->record');
+  }
+}
+
+function diffArray(feature: string, before: JsonSchema, after: JsonSchema, path: string, add: AddChange): void {
+  const label = `"${feature}" state field ${path}`;
+
+  if (before.items && after.items) {
     diffState(feature, before.items, after.items, `${path}[]`, add);
+    return;
+  }
+  if (before.prefixItems && after.prefixItems) {
+    if (before.prefixItems.length !== after.prefixItems.length) {
+      const message = `${label} changed from a tuple of ${before.prefixItems.length} to a tuple of ${after.prefixItems.length}`;
+      add(
+        'field-type-changed',
+        feature,
+        path,
+        message,
+        `tuple:${before.prefixItems.length}->${after.prefixItems.length}`,
+      );
+      return;
+    }
+    before.prefixItems.forEach((item, index) => {
+      diffState(feature, item, after.prefixItems![index]!, `${path}[${index}]`, add);
+    });
+    return;
+  }
+  if ((before.items && after.prefixItems) || (before.prefixItems && after.items)) {
+    const kind = (schema: JsonSchema): string => (schema.prefixItems ? 'tuple' : 'array');
+    add(
+      'field-type-changed',
+      feature,
+      path,
+      `${label} changed from ${kind(before)} to ${kind(after)}`,
+      `${kind(before)}->${kind(after)}`,
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 
 import type { LoadedProject } from '@telltale/analyzer';
 import { closest, distance } from 'fastest-levenshtein';
-import { Node, type Symbol as MorphSymbol, type Type } from 'ts-morph';
+import { Node, ts, type SourceFile, type Symbol as MorphSymbol, type Type } from 'ts-morph';
 
 import { canonicalize, type JsonSchema, type JsonType } from './json-schema.js';
 
@@ -39,6 +39,7 @@ export function extractCatalog(loaded: LoadedProject, file: string, typeName: st
   }
 
   const sourceFile = loaded.project.getSourceFile(file) ?? loaded.project.addSourceFileAtPath(file);
+  rejectBrokenSources(loaded, sourceFile);
   const declaration = sourceFile.getExportedDeclarations().get(typeName)?.[0];
 
   if (!declaration || !(Node.isTypeAliasDeclaration(declaration) || Node.isInterfaceDeclaration(declaration))) {
@@ -66,6 +67,12 @@ export function extractCatalog(loaded: LoadedProject, file: string, typeName: st
     );
   }
 
+  if (catalogType.getProperties().length === 0) {
+    throw new CatalogError(
+      `type "${typeName}" in ${file} declares no features; list each feature as a property, such as { 'draft-email': { templateId: string } }, not as an index signature`,
+    );
+  }
+
   const catalog: CatalogSchema = {};
   for (const feature of catalogType.getProperties()) {
     const stateType = feature.getTypeAtLocation(declaration);
@@ -84,6 +91,38 @@ export function extractCatalog(loaded: LoadedProject, file: string, typeName: st
   }
 
   return catalog;
+}
+
+/**
+ * Rejects a catalog whose file, or a file it imports, has a syntax error or an import that does
+ * not resolve: the checker would recover with guessed or `any` types, and the snapshot would
+ * record them as the schema.
+ */
+function rejectBrokenSources(loaded: LoadedProject, catalogFile: SourceFile): void {
+  for (const file of [catalogFile, ...catalogFile.getReferencedSourceFiles()]) {
+    if (file.isInNodeModules()) continue;
+
+    const parseErrors = (file.compilerNode as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+    const first = parseErrors[0];
+    if (first) throw new CatalogError(`${describeDiagnostic(file, first)}; fix the syntax error in the catalog`);
+  }
+
+  const program = loaded.project.getProgram().compilerObject;
+  const unresolved = program
+    .getSemanticDiagnostics(catalogFile.compilerNode as never)
+    .find((diagnostic) => diagnostic.code === 2307 || diagnostic.code === 2792);
+  if (unresolved) {
+    throw new CatalogError(
+      `${describeDiagnostic(catalogFile, unresolved)}; the catalog's types must resolve, so fix the import path or install the package`,
+    );
+  }
+}
+
+function describeDiagnostic(file: SourceFile, diagnostic: ts.Diagnostic): string {
+  const position =
+    diagnostic.start === undefined ? undefined : file.compilerNode.getLineAndCharacterOfPosition(diagnostic.start);
+  const where = position ? `${file.getFilePath()}:${position.line + 1}:${position.character + 1}` : file.getFilePath();
+  return `${where}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
 }
 
 class SchemaConverter {

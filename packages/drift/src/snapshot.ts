@@ -71,7 +71,62 @@ export function readSnapshot(path: string): Snapshot | undefined {
     );
   }
 
-  return parsed as Snapshot;
+  const snapshot = parsed as Snapshot;
+  const problems: string[] = [];
+  for (const [name, feature] of Object.entries(snapshot.features)) {
+    checkSchemaShape(feature.state, `/features/${name}/state`, problems);
+  }
+  if (problems.length > 0) {
+    throw new SnapshotError(
+      `snapshot ${path} is malformed: ${problems.slice(0, 5).join('; ')}; restore it from version control or rewrite it with \`telltale drift --update\``,
+    );
+  }
+
+  return snapshot;
+}
+
+const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+
+/** Checks that a state schema in the snapshot has the shape the drift rules read, so a bad merge fails clearly. */
+function checkSchemaShape(node: unknown, path: string, problems: string[]): void {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+    problems.push(`${path} must be an object`);
+    return;
+  }
+  const schema = node as Record<string, unknown>;
+
+  const types = Array.isArray(schema.type)
+    ? (schema.type as unknown[])
+    : schema.type === undefined
+      ? []
+      : [schema.type];
+  if (types.some((type) => typeof type !== 'string' || !JSON_TYPES.has(type))) {
+    problems.push(`${path}/type must be a JSON type name or a list of them`);
+  }
+  if (schema.enum !== undefined && !Array.isArray(schema.enum)) problems.push(`${path}/enum must be an array`);
+  if (
+    schema.required !== undefined &&
+    !(Array.isArray(schema.required) && schema.required.every((name) => typeof name === 'string'))
+  ) {
+    problems.push(`${path}/required must be an array of property names`);
+  }
+  if (schema.properties !== undefined) {
+    if (typeof schema.properties !== 'object' || schema.properties === null || Array.isArray(schema.properties)) {
+      problems.push(`${path}/properties must be an object`);
+    } else {
+      for (const [name, child] of Object.entries(schema.properties))
+        checkSchemaShape(child, `${path}/properties/${name}`, problems);
+    }
+  }
+  if (schema.items !== undefined) checkSchemaShape(schema.items, `${path}/items`, problems);
+  if (typeof schema.additionalProperties === 'object')
+    checkSchemaShape(schema.additionalProperties, `${path}/additionalProperties`, problems);
+  for (const key of ['prefixItems', 'anyOf'] as const) {
+    const list = schema[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) problems.push(`${path}/${key} must be an array`);
+    else list.forEach((child, index) => checkSchemaShape(child, `${path}/${key}/${index}`, problems));
+  }
 }
 
 /** Writes a snapshot with sorted keys and a trailing newline, so diffs in review stay small. */

@@ -124,6 +124,9 @@ function mergeBatch(
 
 const BATCH_BYTES = 1024 * 1024;
 
+/** Buffers of this size and more never come from Node's shared allocation pool (`Buffer.poolSize` is 8 KiB). */
+const POOL_LIMIT_BYTES = 8 * 1024;
+
 /** Yields the input in pieces of at least {@link BATCH_BYTES} that end at a line break (the last one may not). */
 async function* readBatches(source: string): AsyncGenerator<Buffer> {
   const stream = source === '-' ? process.stdin : createReadStream(source, { highWaterMark: BATCH_BYTES });
@@ -143,8 +146,10 @@ async function* readBatches(source: string): AsyncGenerator<Buffer> {
       continue;
     }
 
+    // The tail is copied out, so the batch is the only view of its memory and can be moved to a
+    // worker without a copy.
+    const rest = Buffer.from(joined.subarray(cut + 1));
     yield joined.subarray(0, cut + 1);
-    const rest = joined.subarray(cut + 1);
     pending = rest.length > 0 ? [rest] : [];
     pendingBytes = rest.length;
   }
@@ -221,9 +226,11 @@ class ValidationPool {
         while (sent - nextToMerge >= maxInFlight && !failure) await waitForProgress();
         if (failure) throw failure;
 
-        // Copy into a buffer of its own so it can be transferred without touching the stream's pool.
-        const copy = new Uint8Array(batch);
-        this.workers[sent % this.workers.length]!.postMessage({ id: sent, bytes: copy }, [copy.buffer]);
+        // A batch that owns its whole ArrayBuffer moves to the worker as is; one that shares a
+        // pooled buffer (small inputs) is copied first, since transferring would detach the pool.
+        const owned = batch.byteOffset === 0 && batch.buffer.byteLength >= POOL_LIMIT_BYTES;
+        const bytes = owned ? new Uint8Array(batch.buffer as ArrayBuffer, 0, batch.byteLength) : new Uint8Array(batch);
+        this.workers[sent % this.workers.length]!.postMessage({ id: sent, bytes }, [bytes.buffer]);
         sent += 1;
       }
       while (nextToMerge < sent && !failure) await waitForProgress();

@@ -291,3 +291,61 @@ describe('acknowledgements', () => {
     expect(finding?.acknowledged).toBeUndefined();
   });
 });
+
+describe('drift in containers', () => {
+  const record = (values: JsonSchema): JsonSchema => ({
+    type: 'object',
+    properties: {},
+    required: [],
+    additionalProperties: values,
+  });
+
+  test('record value type change', () => {
+    const changes = diffSchemas(
+      catalogWith(object({ labels: record({ type: 'number' }) })),
+      catalogWith(object({ labels: record({ type: 'string' }) })),
+      core,
+    );
+
+    expect(changes.map((change) => [change.ruleId, change.path])).toEqual([['field-type-changed', 'labels[string]']]);
+  });
+
+  test('record to closed object', () => {
+    const changes = diffSchemas(
+      catalogWith(
+        object({
+          labels: record({
+            type: 'object',
+            properties: { x: { type: 'string' } },
+            required: ['x'],
+            additionalProperties: false,
+          }),
+        }),
+      ),
+      catalogWith(object({ labels: object({ x: { type: 'number' } }) })),
+      core,
+    );
+
+    expect(changes.map((change) => change.ruleId)).toContain('field-type-narrowed');
+  });
+
+  test('tuple element type change', () => {
+    const changes = diffSchemas(
+      catalogWith(object({ pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] } })),
+      catalogWith(object({ pair: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'string' }] } })),
+      core,
+    );
+
+    expect(changes.map((change) => change.path)).toEqual(['pair[0]', 'pair[1]']);
+  });
+
+  test('date to plain string', () => {
+    const changes = diffSchemas(
+      catalogWith(object({ sentAt: { type: 'string', format: 'date-time' } })),
+      catalogWith(object({ sentAt: { type: 'string' } })),
+      core,
+    );
+
+    expect(changes.map((change) => change.ruleId)).toEqual(['field-type-changed']);
+  });
+});

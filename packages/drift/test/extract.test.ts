@@ -170,3 +170,55 @@ describe('snapshot', () => {
     expect(readSnapshot('/nonexistent/telltale.schema.json')).toBeUndefined();
   });
 });
+
+describe('extractCatalog on broken input', () => {
+  test('syntax error names the file and line', () => {
+    const { extract } = project({
+      'src/features.ts':
+        "export type Features = {\n  'draft-email': { templateId: string\n  search: { q: string } };\n",
+    });
+
+    expect(() => extract('src/features.ts', 'Features')).toThrow(
+      /features\.ts:\d+:\d+: .*fix the syntax error in the catalog/,
+    );
+  });
+
+  test('unresolved import is an error', () => {
+    const { extract } = project({
+      'src/features.ts': "import type { State } from './missing';\nexport type Features = { a: State };",
+    });
+
+    expect(() => extract('src/features.ts', 'Features')).toThrow(
+      /Cannot find module '\.\/missing'.*fix the import path/,
+    );
+  });
+
+  test('index signature catalog is an error', () => {
+    const { extract } = project({ 'src/features.ts': 'export type Features = Record<string, { x: number }>;' });
+
+    expect(() => extract('src/features.ts', 'Features')).toThrow(/declares no features/);
+  });
+});
+
+describe('snapshot shape', () => {
+  test.each([
+    ['enum not an array', { enum: 'casual' }, '/features/a/state/properties/tone/enum must be an array'],
+    ['required not a list', { type: 'string' }, '/features/a/state/required must be an array'],
+    ['unknown type', { type: 5 }, '/features/a/state/properties/tone/type must be a JSON type name'],
+  ])('rejects %s', (_name, tone, message) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'telltale-snapshot-')), 'telltale.schema.json');
+    const required = _name === 'required not a list' ? 'tone' : ['tone'];
+    writeFileSync(
+      path,
+      JSON.stringify({
+        snapshotVersion: 1,
+        schemaVersion: '1.0.0',
+        catalogVersion: '1.0.0',
+        catalog: { file: 'f.ts', type: 'F' },
+        features: { a: { state: { type: 'object', properties: { tone }, required } } },
+      }),
+    );
+
+    expect(() => readSnapshot(path)).toThrow(message);
+  });
+});
