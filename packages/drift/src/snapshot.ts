@@ -125,7 +125,10 @@ function checkSchemaShape(node: unknown, path: string, problems: string[]): void
     const list = schema[key];
     if (list === undefined) continue;
     if (!Array.isArray(list)) problems.push(`${path}/${key} must be an array`);
-    else list.forEach((child, index) => checkSchemaShape(child, `${path}/${key}/${index}`, problems));
+    else
+      list.forEach((child, index) => {
+        checkSchemaShape(child, `${path}/${key}/${index}`, problems);
+      });
   }
 }
 
