@@ -157,11 +157,38 @@ describe('telltale drift', () => {
     expect(brokenSnapshot.stderr).toContain('is not valid JSON');
   });
 
-  test('store check says it is not available', () => {
-    const result = telltale(app(v1), ['drift', '--store', 'sqlite:telltale.db']);
+  test('store check reports pending migrations', () => {
+    const dir = app(v1);
+    telltale(dir, ['drift', '--update']);
+    const store = `sqlite:${join(dir, 'telltale.db')}`;
+
+    const before = telltale(dir, ['drift', '--store', store]);
+    telltale(dir, ['store', 'migrate', '--store', store]);
+    const after = telltale(dir, ['drift', '--store', store]);
+
+    expect(before.status).toBe(1);
+    expect(before.stderr).toContain('Run `telltale store migrate');
+    expect(after.status).toBe(0);
+    expect(after.stderr).toContain('matches event schema');
+  });
+
+  test('report into a new folder', () => {
+    const dir = app(v1);
+    telltale(dir, ['drift', '--update']);
+
+    const result = telltale(dir, ['drift', '--format', 'markdown', '--output', 'reports/drift.md']);
+
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(dir, 'reports/drift.md'), 'utf8')).toContain('No drift');
+  });
+
+  test('missing config names the fix', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'telltale-drift-empty-'));
+
+    const result = telltale(dir, ['drift']);
 
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--store is not available');
+    expect(result.stderr).toContain('no telltale.config.{ts,js,json} found');
   });
 });
 

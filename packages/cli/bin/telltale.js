@@ -10,5 +10,13 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 
+// A reader that closes the pipe early (`telltale --help | head -1`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 import picocolors from 'picocolors';
 
@@ -84,6 +85,17 @@ export async function withUsageErrors<T>(classes: readonly ErrorClass[], action:
 
 /** Writes a report to `file` when given, else to standard output. */
 export function writeReport(output: Output, file: string | undefined, text: string): void {
-  if (file) writeFileSync(file, text);
-  else output.write(text);
+  if (!file) {
+    output.write(text);
+    return;
+  }
+
+  // Report paths such as reports/telltale.sarif are common in CI, so missing folders are created.
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`cannot write ${file}: ${detail}; check the --output path`);
+  }
 }

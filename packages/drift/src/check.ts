@@ -55,11 +55,12 @@ export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftRe
   const loaded = await loadConfig(options.cwd, options.configFile);
   const catalogRef = loaded.config.catalog;
   if (!catalogRef) {
-    const where = loaded.filepath ?? `${resolve(options.cwd)}/telltale.config.ts`;
-    throw new ConfigError(
-      `no feature catalog configured in ${where}; add catalog: { file: 'src/features.ts', type: 'Features' } naming the type that maps feature names to their state`,
-      loaded.filepath,
-    );
+    const fix =
+      "catalog: { file: 'src/features.ts', type: 'Features' }, naming the type that maps feature names to their state";
+    const message = loaded.filepath
+      ? `no feature catalog configured in ${loaded.filepath}; add ${fix}`
+      : `no telltale.config.{ts,js,json} found in ${resolve(options.cwd)} or above; create telltale.config.json with { ${fix} }`;
+    throw new ConfigError(message, loaded.filepath);
   }
 
   const drift = loaded.config.drift ?? {};

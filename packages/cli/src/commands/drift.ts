@@ -15,10 +15,12 @@ import {
   type Preset,
   type Styles,
 } from '@telltale/drift';
+import { SCHEMA_VERSION } from '@telltale/schema';
 import { Option, type Command } from 'commander';
 
 import { EXIT_FINDINGS, UsageError, withUsageErrors, writeReport, type Output } from '../output.js';
 import { formatOption } from '../program.js';
+import { withStore } from '../store-option.js';
 
 interface DriftOptions {
   config?: string;
@@ -65,7 +67,10 @@ export function registerDriftCommand(program: Command, output: Output): void {
     )
     .addOption(formatOption(DRIFT_FORMATS, 'text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .option('--store <url>', 'also check that the store at this URL has the migrations of this schema version')
+    .option(
+      '--store <url>',
+      'also check that the store at this URL has the migrations of this event schema version (exit 1 when it is behind)',
+    )
     .addHelpText(
       'after',
       `
@@ -78,12 +83,6 @@ Examples:
   telltale drift --format markdown    # the block for a pull request comment`,
     )
     .action(async (options: DriftOptions) => {
-      if (options.store) {
-        throw new UsageError(
-          '--store is not available in this build: it needs the @telltale/store package; check the store with `telltale store migrate --check` once it is installed',
-        );
-      }
-
       const report = await withUsageErrors(DRIFT_ERRORS, () =>
         runDriftCheck({
           cwd: process.cwd(),
@@ -95,6 +94,11 @@ Examples:
       );
       writeReport(output, options.output, driftReporters[options.format](report, stylesOf(output, options)));
       if (report.failed) output.exitCode = EXIT_FINDINGS;
+
+      if (options.store) {
+        const behind = await checkStoreMigrations(options.store, output);
+        if (behind) output.exitCode = EXIT_FINDINGS;
+      }
     });
 
   drift
@@ -140,6 +144,27 @@ async function loadSnapshotCatalog(configFile: string | undefined): Promise<Cata
     );
   }
   return snapshot.features;
+}
+
+/**
+ * Reports whether the store's migrations match this version of the event schema; returns true
+ * when migrations are pending.
+ */
+async function checkStoreMigrations(url: string, output: Output): Promise<boolean> {
+  return withStore(url, output, async (store) => {
+    const status = await store.migrationStatus();
+    if (status.pending.length === 0) {
+      output.stderr.write(
+        `store ${store.displayUrl} matches event schema ${SCHEMA_VERSION} (migration ${status.current})\n`,
+      );
+      return false;
+    }
+    const pending = status.pending.map((step) => `${step.id} ${step.name}`).join(', ');
+    output.stderr.write(
+      `store ${store.displayUrl} is at migration ${status.current} of ${status.latest} for event schema ${SCHEMA_VERSION}; pending: ${pending}. Run \`telltale store migrate --store ${store.displayUrl}\`\n`,
+    );
+    return true;
+  });
 }
 
 function stylesOf(output: Output, options: { output?: string }): Styles {
