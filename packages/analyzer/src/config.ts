@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createJiti } from 'jiti';
 import { lilconfig, type Loader } from 'lilconfig';
 import Type, { type Static } from 'typebox';
-import { Compile } from 'typebox/compile';
+import { createSchemaValidator, formatIssues } from '@telltale/schema';
 
 /** File names searched for, in order, from the start directory up. */
 export const CONFIG_FILE_NAMES = [
@@ -128,7 +128,7 @@ export class ConfigError extends Error {
   }
 }
 
-const validateConfig = Compile(TelltaleConfigSchema);
+const validateConfig = createSchemaValidator<TelltaleConfig>(TelltaleConfigSchema);
 
 /**
  * Loads `telltale.config.*`: the file given, or the first one found from `startDir` upwards.
@@ -159,14 +159,14 @@ export async function loadConfig(startDir: string, explicitFile?: string): Promi
   if (!result) return { config: {}, filepath: undefined, baseDir: resolve(startDir) };
 
   const config: unknown = result.isEmpty ? {} : result.config;
-  const errors = validateConfig.Errors(config);
-  if (errors.length > 0) {
-    const details = errors
-      .filter((error) => !['anyOf', 'if', 'allOf'].includes(error.keyword))
-      .map((error) => `  ${error.instancePath || '(root)'}: ${error.message}`)
+  const issues = validateConfig.issues(config);
+  if (issues.length > 0) {
+    const details = formatIssues(issues)
+      .split('\n')
+      .map((line) => `  ${line}`)
       .join('\n');
     throw new ConfigError(
-      `invalid config in ${result.filepath}:\n${details}\nFix these fields; see docs/configuration.md for every option.`,
+      `invalid config in ${result.filepath}:\n${details}\nFix these fields; docs/configuration.md lists every option.`,
       result.filepath,
     );
   }

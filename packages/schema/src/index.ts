@@ -4,6 +4,7 @@ export * from './model-call.js';
 export { BUILT_IN_SIGNALS, FeedbackEvent, SIGNAL_PATTERN, type BuiltInSignal } from './feedback.js';
 export {
   MAX_ISSUES,
+  createSchemaValidator,
   describeValue,
   feedbackValidator,
   formatIssues,

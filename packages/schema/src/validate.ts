@@ -54,6 +54,14 @@ export function formatIssues(issues: readonly ValidationIssue[]): string {
   return issues.map((issue) => `${issue.path || '(event)'}: ${issue.message}`).join('\n');
 }
 
+/**
+ * Compiles any TypeBox or JSON Schema into a validator with the same plain messages as the event
+ * validators, for other documents Telltale reads (its configuration, snapshots).
+ */
+export function createSchemaValidator<T>(schema: TSchema): EventValidator<T> {
+  return createValidator<T>(schema);
+}
+
 function createValidator<T>(schema: TSchema): EventValidator<T> {
   const compiled = Compile(schema);
 
@@ -379,10 +387,11 @@ function additionalPropertiesIssue(error: RawError): ValidationIssue {
   return {
     path: `${error.instancePath}/${first}`,
     keyword: 'additionalProperties',
-    message:
-      names.length > 1
-        ? `is not a field of this object (nor are ${names.slice(1).join(', ')}); check the spelling or move app data into context.state`
-        : 'is not a field of this object; check the spelling or move app data into context.state',
+    message: `is not a field of this object${names.length > 1 ? ` (nor are ${names.slice(1).join(', ')})` : ''}; ${
+      error.instancePath.startsWith('/context') || error.instancePath === ''
+        ? 'check the spelling or move app data into context.state'
+        : 'check the spelling'
+    }`,
   };
 }
 
@@ -403,7 +412,8 @@ function describeExpectedString(schema: Record<string, unknown> | undefined): st
     return 'an RFC 3339 timestamp in UTC ending in Z, such as 2026-12-04T10:15:30.000Z';
   }
   if (typeof schema?.description === 'string') {
-    return `${schema.description.replace(/\.$/, '')} (pattern ${String(pattern)})`;
+    const description = schema.description.replace(/\.$/, '');
+    return `a string matching ${String(pattern)} (${description.charAt(0).toLowerCase()}${description.slice(1)})`;
   }
   return `a string matching ${String(pattern ?? schema?.format)}`;
 }

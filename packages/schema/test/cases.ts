@@ -345,7 +345,7 @@ export const invalidModelCalls: InvalidCase[] = [
     name: 'schema major 2',
     event: modelCall((event) => (event.schema_version = '2.0.0')),
     path: '/schema_version',
-    message: 'Event schema version',
+    message: 'event schema version',
   },
   {
     name: 'redacted path not a pointer',
