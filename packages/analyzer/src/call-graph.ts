@@ -32,15 +32,20 @@ export interface CallGraph {
 }
 
 /**
- * Builds the reverse call graph: every call expression of every file is resolved to the
- * declaration it calls, once. This avoids the language service's find-references, which
- * searches the program again for each function and is what makes whole-program checks slow.
+ * Builds the reverse call graph for the functions that matter: those with a model call whose
+ * verdict depends on callers (`seeds`), then their callers, and so on up to the entry points.
+ *
+ * One syntactic pass lists every call and value reference by name. Symbols are then resolved
+ * only for the names of functions still being followed, so the checker never types the bulk of
+ * the program. This avoids both a full resolution of every call and the language service's
+ * find-references, which searches the program again for each function.
  */
 export function buildCallGraph(
   loaded: LoadedProject,
   files: SourceFile[],
   checker: ts.TypeChecker,
   detector: Detector,
+  seeds: readonly ts.Node[] = [],
 ): CallGraph {
   const callers = new Map<ts.Node, CallerSite[]>();
   const escaping = new Set<ts.Node>();
@@ -48,30 +53,44 @@ export function buildCallGraph(
   const fileOf = new Map<ts.SourceFile, string>();
   for (const file of files) fileOf.set(file.compilerNode, relativePath(loaded, file));
 
-  for (const file of files) {
-    const path = fileOf.get(file.compilerNode)!;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-        const target = functionDeclarationOf(checker, node.expression);
-        if (target && ts.isCallExpression(node)) {
-          const list = callers.get(target) ?? [];
-          list.push({ node, file: path, enclosing: enclosingFunction(node) });
-          callers.set(target, list);
+  const { callsByName, referencesByName } = indexByName(files, fileOf);
+  const followed = new Set<ts.Node>();
+  let pending: ts.Node[] = [...seeds];
 
-          const targetFile = fileOf.get(target.getSourceFile());
-          if (targetFile && targetFile !== path) {
-            const set = calledFrom.get(path) ?? new Set<string>();
-            set.add(targetFile);
-            calledFrom.set(path, set);
-          }
+  while (pending.length > 0) {
+    const next: ts.Node[] = [];
+    const names = new Set<string>();
+    for (const fn of pending) {
+      if (followed.has(fn)) continue;
+      followed.add(fn);
+      const name = functionName(fn);
+      if (name !== '<anonymous>') names.add(name);
+    }
+
+    for (const name of names) {
+      for (const call of callsByName.get(name) ?? []) {
+        const target = functionDeclarationOf(checker, call.node.expression);
+        if (!target || !followed.has(target)) continue;
+
+        const enclosing = enclosingFunction(call.node);
+        const list = callers.get(target) ?? [];
+        list.push({ node: call.node, file: call.file, enclosing });
+        callers.set(target, list);
+        if (enclosing && isNamedFunction(enclosing) && !followed.has(enclosing)) next.push(enclosing);
+
+        const targetFile = fileOf.get(target.getSourceFile());
+        if (targetFile && targetFile !== call.file) {
+          const set = calledFrom.get(call.file) ?? new Set<string>();
+          set.add(targetFile);
+          calledFrom.set(call.file, set);
         }
-      } else if (ts.isIdentifier(node) && isValueReference(node)) {
-        const target = functionDeclarationOf(checker, node);
-        if (target) escaping.add(target);
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(file.compilerNode);
+      for (const reference of referencesByName.get(name) ?? []) {
+        const target = functionDeclarationOf(checker, reference);
+        if (target && followed.has(target)) escaping.add(target);
+      }
+    }
+    pending = next;
   }
 
   return {
@@ -82,6 +101,45 @@ export function buildCallGraph(
     detector,
     checker,
   };
+}
+
+interface NamedCall {
+  node: ts.CallExpression;
+  file: string;
+}
+
+/** Lists every call by its callee's name and every value reference by name, without the checker. */
+function indexByName(
+  files: SourceFile[],
+  fileOf: Map<ts.SourceFile, string>,
+): { callsByName: Map<string, NamedCall[]>; referencesByName: Map<string, ts.Identifier[]> } {
+  const callsByName = new Map<string, NamedCall[]>();
+  const referencesByName = new Map<string, ts.Identifier[]>();
+  const push = <T>(map: Map<string, T[]>, key: string, value: T): void => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+
+  for (const file of files) {
+    const path = fileOf.get(file.compilerNode)!;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression;
+        const name = ts.isIdentifier(callee)
+          ? callee.text
+          : ts.isPropertyAccessExpression(callee)
+            ? callee.name.text
+            : undefined;
+        if (name !== undefined) push(callsByName, name, { node, file: path });
+      } else if (ts.isIdentifier(node) && isValueReference(node)) {
+        push(referencesByName, node.text, node);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.compilerNode);
+  }
+  return { callsByName, referencesByName };
 }
 
 /** Maximum caller chain length followed, and maximum paths explored, per model call. */
@@ -230,6 +288,12 @@ function isValueReference(node: ts.Identifier): boolean {
   if (ts.isMethodDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isParameter(parent))
     return parent.name !== node;
   return true;
+}
+
+/** Returns the named function a node sits in, the unit the call graph follows; undefined otherwise. */
+export function enclosingFunctionOf(node: ts.Node): ts.Node | undefined {
+  const fn = enclosingFunction(node);
+  return fn && isNamedFunction(fn) ? fn : undefined;
 }
 
 function enclosingFunction(node: ts.Node): ts.Node | undefined {

@@ -5,7 +5,7 @@ import { createDetector, type Detector, type ModelCall } from '@telltale/detecto
 import { ts, type SourceFile } from 'ts-morph';
 
 import { applyBaseline, readBaseline, DEFAULT_BASELINE_FILE, type BaselineEntry } from './baseline.js';
-import { buildCallGraph, resolveCallers, type CallGraph } from './call-graph.js';
+import { buildCallGraph, enclosingFunctionOf, resolveCallers, type CallGraph } from './call-graph.js';
 import { loadConfig } from './config.js';
 import { findingsOf, type CallSite } from './findings.js';
 import { acrossSeam } from './seam.js';
@@ -84,7 +84,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   let graph: CallGraph | undefined;
   if (!options.perFileOnly) {
-    graph = buildCallGraph(loaded, files, acrossSeam<ts.TypeChecker>(checker), detector);
+    const seeds = calls
+      .filter(({ call }) => (call.status === 'not-instrumented' && call.reason === 'none') || !call.contextKnown)
+      .map(({ call }) => enclosingFunctionOf(acrossSeam<ts.Node>(call.node)))
+      .filter((fn): fn is ts.Node => fn !== undefined);
+    graph = buildCallGraph(loaded, files, acrossSeam<ts.TypeChecker>(checker), detector, seeds);
     for (const entry of calls) resolveCallers(entry.site, entry.call, graph);
   }
 
