@@ -122,7 +122,7 @@ describe('reporters', () => {
       'src/draft.ts\n  src/draft.ts:6:10 error `openai.chat.completions.create` (openai create) is not instrumented',
     );
     expect(text).toContain('> 6 |   return openai.chat.completions.create(');
-    expect(text).toContain('2 model calls in 3 files: 1 instrumented, 1 findings');
+    expect(text).toContain('2 model calls in 3 files: 1 instrumented, 1 finding');
     expect(text).not.toContain('\u001b[');
   });
 
@@ -175,7 +175,7 @@ describe('reporters', () => {
   test('markdown has a table', () => {
     const markdown = reporters.markdown(report([site()]), context);
 
-    expect(markdown).toContain('❌ 1 model calls in 3 files: 0 instrumented, 1 findings');
+    expect(markdown).toContain('❌ 1 model call in 3 files: 0 instrumented, 1 finding');
     expect(markdown).toContain('| `src/draft.ts:6` | `openai.chat.completions.create` (openai) |');
   });
 

@@ -64,7 +64,7 @@ function renderDriftText(report: DriftReport, styles: Styles = plain): string {
   } else if (report.findings.length === 0) {
     lines.push(styles.green(`no drift: ${header}`));
   } else {
-    const summary = `${counts.breaking} breaking, ${counts.warning} warnings, ${counts.info} info, ${report.acknowledged.length} acknowledged`;
+    const summary = `${counts.breaking} breaking, ${counted(counts.warning, 'warning')}, ${counts.info} info, ${report.acknowledged.length} acknowledged`;
     lines.push(`\n${report.failed ? styles.red(summary) : summary}: ${header}`);
     if (report.failed) {
       lines.push(
@@ -88,7 +88,7 @@ function renderDriftMarkdown(report: DriftReport): string {
   }
 
   lines.push(
-    `${report.failed ? '❌' : '✅'} ${counts.breaking} breaking, ${counts.warning} warnings, ${counts.info} info (${report.mode} compatibility, ${report.preset} preset)`,
+    `${report.failed ? '❌' : '✅'} ${counts.breaking} breaking, ${counted(counts.warning, 'warning')}, ${counts.info} info (${report.mode} compatibility, ${report.preset} preset)`,
     '',
     '| severity | where | change | rule |',
     '| --- | --- | --- | --- |',
@@ -192,4 +192,9 @@ function escapeProperty(text: string): string {
 // GitHub resolves annotation paths against the workspace, which is the working directory in CI.
 function relativeToCwd(path: string): string {
   return relative(process.cwd(), path).split('\\').join('/');
+}
+
+/** Writes a count with its noun, singular for one: `1 finding`, `2 findings`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }

@@ -11,7 +11,7 @@ export const markdownReporter: Reporter = (report) => {
 
   const status = findings.length === 0 ? '✅' : '❌';
   lines.push(
-    `${status} ${report.sites.length} model calls in ${report.files} files: ${instrumented} instrumented, ${findings.length} findings` +
+    `${status} ${counted(report.sites.length, 'model call')} in ${counted(report.files, 'file')}: ${instrumented} instrumented, ${counted(findings.length, 'finding')}` +
       (report.findings.length > findings.length ? `, ${report.findings.length - findings.length} in the baseline` : ''),
   );
 
@@ -38,4 +38,9 @@ export const markdownReporter: Reporter = (report) => {
 
 function escape(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** Writes a count with its noun, singular for one: `1 finding`, `2 findings`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }

@@ -53,8 +53,13 @@ export const textReporter: Reporter = (report: CheckReport, context: ReporterCon
 
   const instrumented = report.sites.filter((site) => site.verdict === 'instrumented').length;
   const baselined = report.findings.length - findings.length;
-  const summary = `${report.sites.length} model calls in ${report.files} files: ${instrumented} instrumented, ${findings.length} findings${baselined > 0 ? `, ${baselined} in the baseline` : ''}`;
+  const summary = `${counted(report.sites.length, 'model call')} in ${counted(report.files, 'file')}: ${instrumented} instrumented, ${counted(findings.length, 'finding')}${baselined > 0 ? `, ${baselined} in the baseline` : ''}`;
   lines.push(findings.length > 0 ? colors.red(summary) : colors.green(summary));
 
   return `${lines.join('\n')}\n`;
 };
+
+/** Writes a count with its noun, singular for one: `1 finding`, `2 findings`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}

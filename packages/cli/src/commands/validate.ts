@@ -63,7 +63,8 @@ export async function validateFiles(sources: readonly string[], output: Output):
     events: 0,
     valid: 0,
     invalid: 0,
-    byKind: {},
+    // No prototype, so kinds such as __proto__ or constructor are ordinary keys.
+    byKind: Object.create(null) as Record<string, number>,
     problems: [],
   };
   const problems = new Map<string, ProblemSummary>();
@@ -99,10 +100,12 @@ export async function validateFiles(sources: readonly string[], output: Output):
 
 function issuesOf(value: unknown, report: ValidateReport): ValidationIssue[] {
   const result = validateEvent(value);
-  const kind =
-    typeof value === 'object' && value !== null ? String((value as { kind?: unknown }).kind) : 'not an object';
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const kindValue = isObject ? (value as { kind?: unknown }).kind : undefined;
+  const kind = typeof kindValue === 'string' ? kindValue : isObject ? '(no kind)' : '(not an object)';
 
-  report.byKind[kind] = (report.byKind[kind] ?? 0) + 1;
+  // Own properties only: a kind such as "constructor" must not read Object.prototype.
+  report.byKind[kind] = (Object.hasOwn(report.byKind, kind) ? report.byKind[kind]! : 0) + 1;
   return result.valid ? [] : result.issues;
 }
 
@@ -134,7 +137,7 @@ function renderText(report: ValidateReport, output: Output): string {
 
   const summary =
     report.invalid === 0
-      ? green(`${report.events} events, all valid`)
+      ? green(`${counted(report.events, 'event')}, all valid`)
       : red(`${report.invalid} of ${report.events} events invalid`);
   lines.push(`${lines.length > 0 ? '\n' : ''}${summary}`);
 
@@ -168,4 +171,9 @@ function toUsageError(source: string, error: unknown): UsageError {
   if (code === 'EISDIR') return new UsageError(`cannot read ${source}: it is a directory; name a JSON Lines file`);
   if (code === 'EACCES') return new UsageError(`cannot read ${source}: permission denied`);
   return new UsageError(`cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** Writes a count with its noun, singular for one: `1 finding`, `2 findings`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }
