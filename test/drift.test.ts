@@ -130,6 +130,17 @@ describe('telltale drift', () => {
     expect(result.stdout).toContain('1 breaking');
   });
 
+  test('unused allowlist entry is reported', () => {
+    const dir = app(v1);
+    telltale(dir, ['drift', '--update']);
+    writeConfig(dir, { drift: { allow: [{ fingerprint: '0123456789abcdef', reason: 'old change' }] } });
+
+    const result = telltale(dir, ['drift']);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('drift.allow entry 0123456789abcdef (old change) matches no change');
+  });
+
   test('backward mode ignores forward-only breaks', () => {
     const dir = app(v1);
     telltale(dir, ['drift', '--update']);

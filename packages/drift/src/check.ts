@@ -39,6 +39,8 @@ export interface DriftReport {
   findings: Finding[];
   /** Breaking findings that do not fail the check, with the reason. */
   acknowledged: Finding[];
+  /** `drift.allow` entries that match no current change, so they can be removed. */
+  staleAllow: { fingerprint: string; reason: string }[];
   /** Whether any unacknowledged breaking change remains. */
   failed: boolean;
   /** Whether the snapshot was written by `--update`. */
@@ -108,6 +110,9 @@ export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftRe
     features: Object.keys(current).length,
     findings,
     acknowledged: findings.filter((finding) => finding.acknowledged !== undefined),
+    staleAllow: (drift.allow ?? []).filter(
+      (entry) => !changes.some((change) => change.fingerprint === entry.fingerprint),
+    ),
     failed: !options.update && findings.some((finding) => finding.severity === 'breaking' && !finding.acknowledged),
     updated: options.update === true,
     created: previous === undefined,

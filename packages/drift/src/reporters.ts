@@ -55,6 +55,14 @@ function renderDriftText(report: DriftReport, styles: Styles = plain): string {
     if (finding.acknowledged) lines.push(`             ${styles.dim(`acknowledged by ${finding.acknowledged}`)}`);
   }
 
+  for (const entry of report.staleAllow) {
+    lines.push(
+      styles.dim(
+        `drift.allow entry ${entry.fingerprint} (${entry.reason}) matches no change; remove it from telltale.config.*`,
+      ),
+    );
+  }
+
   const counts = countBySeverity(report.findings);
   const header = `${report.features} features, mode ${report.mode}, preset ${report.preset}, snapshot ${report.snapshot}`;
   if (report.updated) {
