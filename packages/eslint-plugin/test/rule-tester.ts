@@ -21,6 +21,9 @@ export function typedRuleTester(): RuleTester {
       parserOptions: {
         project: './tsconfig.json',
         tsconfigRootDir: FIXTURE_PROJECT,
+        // Cases replace the text of src/case.ts, so the single-run mode that CI=true turns on
+        // (which reads files from disk) must stay off.
+        disallowAutomaticSingleRunInference: true,
       },
     },
   });
