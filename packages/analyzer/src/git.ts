@@ -51,7 +51,12 @@ export function checkoutRevision(root: string, ref: string): { dir: string; remo
   const dir = mkdtempSync(join(tmpdir(), 'telltale-compare-'));
   const worktree = join(dir, 'tree');
 
-  git(topLevel, ['worktree', 'add', '--detach', worktree, ref]);
+  try {
+    git(topLevel, ['worktree', 'add', '--detach', worktree, ref]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const modules = join(topLevel, 'node_modules');
   if (existsSync(modules) && !existsSync(join(worktree, 'node_modules')))
     symlinkSync(modules, join(worktree, 'node_modules'));
