@@ -4,7 +4,7 @@ import type { LoadedProject } from '@telltale/analyzer';
 import { closest, distance } from 'fastest-levenshtein';
 import { Node, ts, type SourceFile, type Symbol as MorphSymbol, type Type } from 'ts-morph';
 
-import { canonicalize, type JsonSchema, type JsonType } from './json-schema.js';
+import { canonicalize, compareText, type JsonSchema, type JsonType } from './json-schema.js';
 
 /** One feature of the catalog as the snapshot stores it. */
 export interface FeatureSchema {
@@ -175,7 +175,7 @@ class SchemaConverter {
     );
     if (plainTypes) return { type: alternatives.map((alternative) => alternative.type as JsonType).sort() };
 
-    return { anyOf: alternatives.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) };
+    return { anyOf: alternatives.sort((a, b) => compareText(JSON.stringify(a), JSON.stringify(b))) };
   }
 
   private convertObject(type: Type, where: string): JsonSchema {

@@ -54,7 +54,7 @@ export function canonicalize<T>(value: T): T {
 
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([key, item]) => {
       if ((key === 'required' || key === 'enum') && Array.isArray(item)) {
         return [key, [...(item as unknown[])].sort(compareValues)];
@@ -65,7 +65,12 @@ export function canonicalize<T>(value: T): T {
 }
 
 function compareValues(a: unknown, b: unknown): number {
-  const left = JSON.stringify(a);
-  const right = JSON.stringify(b);
-  return left < right ? -1 : left > right ? 1 : 0;
+  return compareText(JSON.stringify(a), JSON.stringify(b));
+}
+
+/** Orders strings by UTF-16 code units, the same on every machine (unlike `localeCompare`). */
+export function compareText(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
