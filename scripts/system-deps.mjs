@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes sure the database servers the test suites start are installed: PostgreSQL (initdb and
 // pg_ctl from Debian's `postgresql`) and ClickHouse (Debian's `clickhouse-server`). Installs
-// them with apt-get when running as root on Debian; otherwise prints the exact command and
+// them with apt-get when running as root on Debian. Otherwise it prints the exact command and
 // exits with code 1, so a suite never skips silently.
 //
 // Usage: node scripts/system-deps.mjs [--check] [postgresql] [clickhouse]
@@ -16,8 +16,8 @@ const PACKAGES = {
 
 const args = process.argv.slice(2);
 const checkOnly = args.includes('--check');
-const wanted = args.filter((arg) => !arg.startsWith('--'));
-const names = wanted.length > 0 ? wanted : Object.keys(PACKAGES);
+const requested = args.filter((arg) => !arg.startsWith('--'));
+const names = requested.length > 0 ? requested : Object.keys(PACKAGES);
 
 for (const name of names) {
   if (!(name in PACKAGES)) {

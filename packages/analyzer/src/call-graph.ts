@@ -156,9 +156,9 @@ interface PathResult {
 }
 
 /**
- * Revises a call site's verdict with what its callers establish: a raw model call in a helper is
- * instrumented when every path into the helper comes through an instrumented scope, and context
- * the file does not show is looked up on every path. Sets `via` to the path that decided.
+ * Revises a call site's verdict with what its callers establish. A raw model call in a helper is
+ * instrumented when every path into the helper comes through an instrumented scope. Context the
+ * file does not show is looked up on every path. `via` is set to the path that decided.
  */
 export function resolveCallers(site: CallSite, call: ModelCall, graph: CallGraph): void {
   const needsInstrumentation = call.status === 'not-instrumented' && call.reason === 'none';

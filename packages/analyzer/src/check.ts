@@ -46,8 +46,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const { config } = await loadConfig(root, options.configFile);
   const loaded = loadProject(root, { tsconfig: options.tsconfig });
 
-  // The detector is written against the `typescript` package's declarations; ts-morph bundles the
-  // same compiler (6.0) under its own declarations, so the module and its nodes are cast at this seam.
+  // The detector is written against the `typescript` package's declarations. ts-morph bundles the
+  // same compiler (6.0) under its own declarations, so the module and its nodes are cast here.
   const detector = createDetector(acrossSeam<DetectorTs>(ts), {
     modelCalls: config.modelCalls ?? [],
     wrappers: config.wrappers ?? [],

@@ -79,7 +79,7 @@ function loadFromTsconfigs(root: string, entryConfigs: string[], notes: string[]
   };
 
   for (const configPath of entryConfigs) visit(configPath);
-  // The compiler resolves imports itself when the program is created; asking ts-morph to wrap
+  // The compiler resolves imports itself when the program is created. Asking ts-morph to wrap
   // every dependency (thousands of .d.ts files in node_modules) would only cost time.
 
   return { project, rootDir: root, tsconfigs: [...loaded], notes };

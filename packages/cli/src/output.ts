@@ -14,7 +14,7 @@ export class UsageError extends Error {
 
 export type Colors = ReturnType<typeof picocolors.createColors>;
 
-/** Where a command writes: results to stdout, progress and errors to stderr. */
+/** Destination of a command's output: results to stdout, progress and errors to stderr. */
 export interface Output {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -34,7 +34,7 @@ export interface OutputOptions {
 
 /**
  * Creates the output of one run. Colours are on only when stdout is a terminal and neither
- * `NO_COLOR` (any non-empty value, see no-color.org) nor `TERM=dumb` is set; `FORCE_COLOR`
+ * `NO_COLOR` (any non-empty value, see no-color.org) nor `TERM=dumb` is set. `FORCE_COLOR`
  * turns them on regardless.
  */
 export function createOutput(options: OutputOptions = {}): Output {

@@ -356,9 +356,9 @@ function heliconeContext(
   return true;
 }
 
-/** What the callbacks around a point in the code establish: instrumentation and context. */
+/** Instrumentation and context that the callbacks around a point in the code establish. */
 export interface ScopeJudgement {
-  /** Why code at this point is instrumented, when an enclosing `record()` or wrapper makes it so. */
+  /** Reason code at this point is instrumented, when an enclosing `record()` or wrapper makes it so. */
   reason: InstrumentationReason | undefined;
   /** Context parts that enclosing `record()` or `withContext()` calls set. */
   present: ContextPartName[];
@@ -367,9 +367,9 @@ export interface ScopeJudgement {
 }
 
 /**
- * Judges the scope of any node, such as a call to a helper that makes a model call elsewhere:
- * the same rules as for a model call inside that scope, so the cross-file analysis and the lint
- * rule agree on what `record()`, `withContext()` and wrappers establish.
+ * Judges the scope of any node, such as a call to a helper that makes a model call elsewhere. It
+ * applies the rules used for a model call inside that scope, so the cross-file analysis and the
+ * lint rule agree on what `record()`, `withContext()` and wrappers establish.
  */
 export function judgeScope(
   ts: typeof TS,

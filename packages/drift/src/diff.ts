@@ -267,7 +267,10 @@ function compareTypes(before: JsonSchema, after: JsonSchema): RuleId | undefined
 
 /** Treats integer as number, since TypeScript has only `number`. */
 function normalize(types: string[] | undefined): string[] | undefined {
-  return types ? [...new Set(types.map((type) => (type === 'integer' ? 'number' : type)))] : undefined;
+  if (!types) return undefined;
+
+  const merged = types.map((type) => (type === 'integer' ? 'number' : type));
+  return [...new Set(merged)];
 }
 
 function describe(schema: JsonSchema): string {

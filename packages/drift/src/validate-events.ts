@@ -46,8 +46,8 @@ export interface EventValidationOptions {
 
 /**
  * Validates JSON Lines events from files (or `-` for standard input) against the core schema
- * and, when given, the feature catalog. Streams in batches of about 1 MiB, so memory stays flat
- * for files of any size; large inputs are spread over a pool of worker threads.
+ * and, when given, the feature catalog. It streams in batches of about 1 MiB, so memory stays
+ * flat for files of any size. Large inputs are spread over a pool of worker threads.
  */
 export async function validateEventFiles(
   sources: readonly string[],
@@ -226,8 +226,8 @@ class ValidationPool {
         while (sent - nextToMerge >= maxInFlight && !failure) await waitForProgress();
         if (failure) throw failure;
 
-        // A batch that owns its whole ArrayBuffer moves to the worker as is; one that shares a
-        // pooled buffer (small inputs) is copied first, since transferring would detach the pool.
+        // A batch that owns its whole ArrayBuffer moves to the worker as is. One that shares a
+        // pooled buffer (small inputs) is copied first, because transferring would detach the pool.
         const owned = batch.byteOffset === 0 && batch.buffer.byteLength >= POOL_LIMIT_BYTES;
         const bytes = owned ? new Uint8Array(batch.buffer as ArrayBuffer, 0, batch.byteLength) : new Uint8Array(batch);
         this.workers[sent % this.workers.length]!.postMessage({ id: sent, bytes }, [bytes.buffer]);

@@ -9,7 +9,7 @@ import { ModelCallEvent } from './model-call.js';
 export interface ValidationIssue {
   /** JSON Pointer of the offending value, `""` for the event itself. */
   path: string;
-  /** What is wrong and how to fix it, in plain words. */
+  /** Problem and its fix, in plain words. */
   message: string;
   /** JSON Schema keyword that failed, for programs that branch on the kind of error. */
   keyword: string;
@@ -244,7 +244,7 @@ function mergeAlternatives(errors: RawError[]): RawError[] {
     }
   }
 
-  // An anyOf whose branches all failed on type or value says nothing the merged error does not.
+  // An anyOf whose branches all failed on type or value adds nothing to the merged error.
   return merged.filter(
     (error) =>
       !(error.keyword === 'anyOf' && (typeErrorAt.has(error.instancePath) || constErrorAt.has(error.instancePath))),

@@ -1,8 +1,8 @@
 import { newFindings, type Reporter } from './types.js';
 
 /**
- * GitHub shows at most 10 error and 10 warning annotations of one step; further ones are
- * dropped silently, so the rest are counted in a notice instead.
+ * Maximum annotations per level that GitHub shows for one step (10 errors and 10 warnings).
+ * GitHub drops further ones silently, so the rest are counted in a notice instead.
  */
 export const ANNOTATIONS_PER_LEVEL = 10;
 

@@ -102,7 +102,9 @@ function issuesOf(value: unknown, report: ValidateReport): ValidationIssue[] {
   const result = validateEvent(value);
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   const kindValue = isObject ? (value as { kind?: unknown }).kind : undefined;
-  const kind = typeof kindValue === 'string' ? kindValue : isObject ? '(no kind)' : '(not an object)';
+  let kind = '(not an object)';
+  if (typeof kindValue === 'string') kind = kindValue;
+  else if (isObject) kind = '(no kind)';
 
   // Own properties only: a kind such as "constructor" must not read Object.prototype.
   report.byKind[kind] = (Object.hasOwn(report.byKind, kind) ? report.byKind[kind]! : 0) + 1;
