@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,4 +110,62 @@ describe('telltale check', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('tsconfig.json');
   });
+
+  test('compare lists a model change', () => {
+    const dir = gitApp();
+    const draft = join(dir, 'src/ai/draft.ts');
+    writeFileSync(draft, readFileSync(draft, 'utf8').replace('gpt-4.1-mini', 'gpt-5'));
+
+    const result = telltale(dir, ['check', '--compare', 'HEAD']);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('model gpt-4.1-mini → gpt-5');
+    expect(result.stdout).toContain('0 added, 0 removed, 1 model changes');
+  });
+
+  test('compare with a bad ref exits 2 and cleans up', () => {
+    const dir = gitApp();
+    const leftovers = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('telltale-compare-'));
+    const before = leftovers();
+
+    const result = telltale(dir, ['check', '--compare', 'no-such-ref']);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('invalid reference: no-such-ref');
+    expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
+  });
 });
+
+describe('telltale output to a closed pipe', () => {
+  test('ends quietly with exit 0', async () => {
+    const child = spawn(process.execPath, [bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Closing the read end right away makes the first write fail with EPIPE, as `| head -0` would.
+    child.stdout.destroy();
+
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('EPIPE');
+  });
+});
+
+function gitApp(): string {
+  const dir = app();
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+  };
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '.'],
+    ['commit', '-qm', 'initial'],
+  ]) {
+    execFileSync('git', args, { cwd: dir, env, stdio: 'ignore' });
+  }
+  return dir;
+}
