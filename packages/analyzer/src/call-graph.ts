@@ -1,8 +1,8 @@
 import type { Detector, ModelCall } from '@telltale/detector';
-import { ts, type SourceFile } from 'ts-morph';
+import { ts } from 'ts-morph';
 
 import type { CallSite, ContextPart } from './findings.js';
-import { relativePath, type LoadedProject } from './project.js';
+import { repoPath } from './project.js';
 import { acrossSeam } from './seam.js';
 import { enclosingSymbolName } from './symbols.js';
 
@@ -25,6 +25,8 @@ export interface CallGraph {
   escapes(fn: ts.Node): boolean;
   /** Returns the repo-relative files that the functions of `file` call into. */
   filesCalledFrom(file: string): ReadonlySet<string>;
+  /** Returns the names of the functions followed: the graph holds every call to them by name. */
+  followedNames(): ReadonlySet<string>;
   /** Returns the repo-relative path of the file a node is in. */
   fileOf(node: ts.Node): string;
   readonly detector: Detector;
@@ -41,8 +43,8 @@ export interface CallGraph {
  * find-references, which searches the program again for each function.
  */
 export function buildCallGraph(
-  loaded: LoadedProject,
-  files: SourceFile[],
+  rootDir: string,
+  files: readonly ts.SourceFile[],
   checker: ts.TypeChecker,
   detector: Detector,
   seeds: readonly ts.Node[] = [],
@@ -51,10 +53,11 @@ export function buildCallGraph(
   const escaping = new Set<ts.Node>();
   const calledFrom = new Map<string, Set<string>>();
   const fileOf = new Map<ts.SourceFile, string>();
-  for (const file of files) fileOf.set(file.compilerNode, relativePath(loaded, file));
+  for (const file of files) fileOf.set(file, repoPath(rootDir, file.fileName));
 
   const { callsByName, referencesByName } = indexByName(files, fileOf);
   const followed = new Set<ts.Node>();
+  const followedNames = new Set<string>();
   let pending: ts.Node[] = [...seeds];
 
   while (pending.length > 0) {
@@ -68,6 +71,7 @@ export function buildCallGraph(
     }
 
     for (const name of names) {
+      followedNames.add(name);
       for (const call of callsByName.get(name) ?? []) {
         const target = functionDeclarationOf(checker, call.node.expression);
         if (!target || !followed.has(target)) continue;
@@ -97,6 +101,7 @@ export function buildCallGraph(
     callersOf: (fn) => callers.get(fn) ?? [],
     escapes: (fn) => escaping.has(fn) || ((callers.get(fn)?.length ?? 0) === 0 && isExported(fn)),
     filesCalledFrom: (file) => calledFrom.get(file) ?? new Set(),
+    followedNames: () => followedNames,
     fileOf: (node) => fileOf.get(node.getSourceFile()) ?? node.getSourceFile().fileName,
     detector,
     checker,
@@ -110,7 +115,7 @@ interface NamedCall {
 
 /** Lists every call by its callee's name and every value reference by name, without the checker. */
 function indexByName(
-  files: SourceFile[],
+  files: readonly ts.SourceFile[],
   fileOf: Map<ts.SourceFile, string>,
 ): { callsByName: Map<string, NamedCall[]>; referencesByName: Map<string, ts.Identifier[]> } {
   const callsByName = new Map<string, NamedCall[]>();
@@ -122,7 +127,7 @@ function indexByName(
   };
 
   for (const file of files) {
-    const path = fileOf.get(file.compilerNode)!;
+    const path = fileOf.get(file)!;
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
         const callee = node.expression;
@@ -137,7 +142,7 @@ function indexByName(
       }
       ts.forEachChild(node, visit);
     };
-    visit(file.compilerNode);
+    visit(file);
   }
   return { callsByName, referencesByName };
 }

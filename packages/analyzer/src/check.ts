@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { createDetector, type Detector, type ModelCall } from '@telltale/detector';
-import { ts, type SourceFile } from 'ts-morph';
+import { ts } from 'ts-morph';
 
 import { applyBaseline, readBaseline, DEFAULT_BASELINE_FILE, type BaselineEntry } from './baseline.js';
 import { buildCallGraph, enclosingFunctionOf, resolveCallers, type CallGraph } from './call-graph.js';
@@ -10,7 +10,7 @@ import { loadConfig } from './config.js';
 import { findingsOf, type CallSite } from './findings.js';
 import { acrossSeam } from './seam.js';
 import { enclosingSymbolName } from './symbols.js';
-import { loadProject, relativePath, type LoadedProject } from './project.js';
+import { createPlannedProgram, planProject, repoPath, type ProjectPlan } from './project.js';
 import type { CheckReport } from './reporters/types.js';
 
 type DetectorTs = Parameters<typeof createDetector>[0];
@@ -37,6 +37,11 @@ export interface CheckOptions {
   onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
+interface DetectedCall {
+  site: CallSite;
+  call: ModelCall;
+}
+
 /**
  * Analyses every source file of the repository: finds the model calls with the detector, then
  * resolves instrumentation and context that callers in other files establish.
@@ -44,7 +49,7 @@ export interface CheckOptions {
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const root = resolve(options.root);
   const { config } = await loadConfig(root, options.configFile);
-  const loaded = loadProject(root, { tsconfig: options.tsconfig });
+  const plan = planProject(root, { tsconfig: options.tsconfig });
 
   // The detector is written against the `typescript` package's declarations. ts-morph bundles the
   // same compiler (6.0) under its own declarations, so the module and its nodes are cast here.
@@ -53,49 +58,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     wrappers: config.wrappers ?? [],
     requiredContext: config.requiredContext ?? ['feature', 'user'],
   });
-  const checker = acrossSeam<DetectorChecker>(loaded.project.getTypeChecker().compilerObject);
-  const files = analysedFiles(loaded);
-  const errors: CheckReport['errors'] = [];
-  const calls: { site: CallSite; call: ModelCall }[] = [];
+  const analysis = options.changedFiles
+    ? analyseChanged(plan, detector, options, options.changedFiles)
+    : analyseAll(plan, detector, options);
 
-  files.forEach((file, index) => {
-    options.onProgress?.(index, files.length);
-
-    const syntaxErrors = syntaxErrorsOf(file);
-    if (syntaxErrors) {
-      errors.push({
-        file: relativePath(loaded, file),
-        message: `${syntaxErrors}; fix the syntax error, the other files were analysed`,
-      });
-      return;
-    }
-
-    const sourceFile = file.compilerNode;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && detector.isCandidate(acrossSeam<DetectorCall>(node))) {
-        const call = detector.detect(checker, acrossSeam<DetectorCall>(node));
-        if (call) calls.push({ call, site: toCallSite(loaded, file, call, checker) });
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-  });
-  options.onProgress?.(files.length, files.length);
-
-  let graph: CallGraph | undefined;
-  if (!options.perFileOnly) {
-    const seeds = calls
-      .filter(({ call }) => (call.status === 'not-instrumented' && call.reason === 'none') || !call.contextKnown)
-      .map(({ call }) => enclosingFunctionOf(acrossSeam<ts.Node>(call.node)))
-      .filter((fn): fn is ts.Node => fn !== undefined);
-    graph = buildCallGraph(loaded, files, acrossSeam<ts.TypeChecker>(checker), detector, seeds);
-    for (const entry of calls) resolveCallers(entry.site, entry.call, graph);
-  }
-
-  let sites = calls.map((entry) => entry.site);
-  const inScope = options.changedFiles ? filesInScope(options.changedFiles, graph) : undefined;
-  if (inScope) sites = sites.filter((site) => inScope.has(site.file));
-
+  const { sites, inScope } = analysis;
   const findings = sites.flatMap(findingsOf);
   let stale: BaselineEntry[] = [];
   const baselinePath = resolve(root, options.baselineFile ?? DEFAULT_BASELINE_FILE);
@@ -106,13 +73,166 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   return {
     version: 1,
     root,
-    files: files.length,
+    files: analysis.files,
     sites,
     findings,
     stale,
-    notes: loaded.notes,
-    errors,
+    notes: plan.notes,
+    errors: analysis.errors,
   };
+}
+
+interface Analysis {
+  files: number;
+  sites: CallSite[];
+  errors: CheckReport['errors'];
+  /** Repo-relative files the sites were limited to, in changed-files mode. */
+  inScope?: Set<string>;
+}
+
+function analyseAll(plan: ProjectPlan, detector: Detector, options: CheckOptions): Analysis {
+  const program = createPlannedProgram(plan);
+  const files = analysedFiles(program);
+  const { calls, errors } = detectCalls(plan, program, files, detector, options.onProgress);
+
+  if (!options.perFileOnly) {
+    const graph = buildCallGraph(plan.rootDir, files, program.getTypeChecker(), detector, seedsOf(calls));
+    for (const entry of calls) resolveCallers(entry.site, entry.call, graph);
+  }
+  return { files: files.length, sites: calls.map((entry) => entry.site), errors };
+}
+
+/**
+ * Analyses the changed files and the files their calls reach, with a program that holds only
+ * what that needs, and reports the same verdicts for those files as a full run.
+ *
+ * 1. The program starts from the changed files; the compiler adds what they import. Every
+ *    function a changed file calls, and every model call those functions reach, is then in it,
+ *    so the files in scope are the ones a full run would keep.
+ * 2. A verdict in scope can depend on callers anywhere. The call graph follows callers by
+ *    function name, so every project file that mentions a followed name is added to the program,
+ *    and the graph is built again, until no new file mentions one.
+ */
+function analyseChanged(
+  plan: ProjectPlan,
+  detector: Detector,
+  options: CheckOptions,
+  changedFiles: readonly string[],
+): Analysis {
+  const projectFiles = new Set(plan.fileNames);
+  const changed = changedFiles.map((file) => resolve(plan.rootDir, file)).filter((file) => projectFiles.has(file));
+  if (changed.length === 0) return { files: 0, sites: [], errors: [], inScope: new Set() };
+
+  let roots = new Set(changed);
+  let program = createPlannedProgram(plan, [...roots]);
+  let files = analysedFiles(program);
+  const first = detectCalls(plan, program, files, detector, options.onProgress);
+  const errors = new Map(first.errors.map((error) => [error.file, error]));
+
+  const scopeGraph = options.perFileOnly
+    ? undefined
+    : buildCallGraph(plan.rootDir, files, program.getTypeChecker(), detector, seedsOf(first.calls));
+  const inScope = filesInScope(
+    changed.map((file) => repoPath(plan.rootDir, file)),
+    scopeGraph,
+  );
+  if (!scopeGraph) {
+    const sites = first.calls.map((entry) => entry.site).filter((site) => inScope.has(site.file));
+    return { files: files.length, sites, errors: [...errors.values()], inScope };
+  }
+
+  const mentions = new NameSearch(plan.fileNames);
+  for (;;) {
+    const scoped = files.filter((file) => inScope.has(repoPath(plan.rootDir, file.fileName)));
+    const { calls } = detectCalls(plan, program, scoped, detector);
+    const graph = buildCallGraph(plan.rootDir, files, program.getTypeChecker(), detector, seedsOf(calls));
+
+    const added = mentions.filesMentioning(graph.followedNames()).filter((file) => !roots.has(file));
+    const missing = added.filter((file) => program.getSourceFile(file) === undefined);
+    if (missing.length === 0) {
+      for (const entry of calls) resolveCallers(entry.site, entry.call, graph);
+      return { files: files.length, sites: calls.map((entry) => entry.site), errors: [...errors.values()], inScope };
+    }
+
+    roots = new Set([...roots, ...added]);
+    program = createPlannedProgram(plan, [...roots], program);
+    files = analysedFiles(program);
+    for (const error of detectCalls(
+      plan,
+      program,
+      files.filter((file) => missing.includes(file.fileName)),
+      detector,
+    ).errors)
+      errors.set(error.file, error);
+  }
+}
+
+/** Runs the detector on every call expression of `files`; files with a syntax error are reported. */
+function detectCalls(
+  plan: ProjectPlan,
+  program: ts.Program,
+  files: readonly ts.SourceFile[],
+  detector: Detector,
+  onProgress?: CheckOptions['onProgress'],
+): { calls: DetectedCall[]; errors: CheckReport['errors'] } {
+  const checker = acrossSeam<DetectorChecker>(program.getTypeChecker());
+  const errors: CheckReport['errors'] = [];
+  const calls: DetectedCall[] = [];
+
+  files.forEach((file, index) => {
+    onProgress?.(index, files.length);
+
+    const syntaxErrors = syntaxErrorsOf(file);
+    if (syntaxErrors) {
+      errors.push({
+        file: repoPath(plan.rootDir, file.fileName),
+        message: `${syntaxErrors}; fix the syntax error, the other files were analysed`,
+      });
+      return;
+    }
+
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && detector.isCandidate(acrossSeam<DetectorCall>(node))) {
+        const call = detector.detect(checker, acrossSeam<DetectorCall>(node));
+        if (call) calls.push({ call, site: toCallSite(plan, file, call, checker) });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+  });
+  onProgress?.(files.length, files.length);
+  return { calls, errors };
+}
+
+/** Functions whose model calls need their callers for a verdict: the call graph starts there. */
+function seedsOf(calls: readonly DetectedCall[]): ts.Node[] {
+  return calls
+    .filter(({ call }) => (call.status === 'not-instrumented' && call.reason === 'none') || !call.contextKnown)
+    .map(({ call }) => enclosingFunctionOf(acrossSeam<ts.Node>(call.node)))
+    .filter((fn): fn is ts.Node => fn !== undefined);
+}
+
+/** Finds the files whose text mentions a name as a whole word, reading each file once. */
+class NameSearch {
+  readonly #texts = new Map<string, string>();
+
+  constructor(readonly fileNames: readonly string[]) {}
+
+  filesMentioning(names: ReadonlySet<string>): string[] {
+    if (names.size === 0) return [];
+    const escaped = [...names].map((name) => name.replace(/[$]/g, '\\$&'));
+    const pattern = new RegExp(`(?<![\\w$])(?:${escaped.join('|')})(?![\\w$])`);
+    return this.fileNames.filter((file) => pattern.test(this.#text(file)));
+  }
+
+  #text(file: string): string {
+    let text = this.#texts.get(file);
+    if (text === undefined) {
+      text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      this.#texts.set(file, text);
+    }
+    return text;
+  }
 }
 
 /** Returns a reader of repo-relative source files for code frames. */
@@ -123,33 +243,34 @@ export function sourceReader(root: string): (file: string) => string | undefined
   };
 }
 
-function analysedFiles(loaded: LoadedProject): SourceFile[] {
-  return loaded.project
+function analysedFiles(program: ts.Program): ts.SourceFile[] {
+  return program
     .getSourceFiles()
     .filter(
-      (file) => !file.isDeclarationFile() && !file.isInNodeModules() && !file.getFilePath().includes('/node_modules/'),
+      (file) =>
+        !file.isDeclarationFile &&
+        !program.isSourceFileFromExternalLibrary(file) &&
+        !file.fileName.includes('/node_modules/'),
     );
 }
 
-function syntaxErrorsOf(file: SourceFile): string | undefined {
-  const diagnostics =
-    (file.compilerNode as ts.SourceFile & { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+function syntaxErrorsOf(file: ts.SourceFile): string | undefined {
+  const diagnostics = (file as ts.SourceFile & { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
   const first = diagnostics[0];
   if (!first) return undefined;
 
-  const position = first.start === undefined ? undefined : file.compilerNode.getLineAndCharacterOfPosition(first.start);
+  const position = first.start === undefined ? undefined : file.getLineAndCharacterOfPosition(first.start);
   const where = position ? `:${position.line + 1}:${position.character + 1}` : '';
   return `syntax error at ${where.slice(1) || 'unknown position'}: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`;
 }
 
-function toCallSite(loaded: LoadedProject, file: SourceFile, call: ModelCall, checker: DetectorChecker): CallSite {
+function toCallSite(plan: ProjectPlan, sourceFile: ts.SourceFile, call: ModelCall, checker: DetectorChecker): CallSite {
   const node = acrossSeam<ts.CallExpression>(call.node);
-  const sourceFile = file.compilerNode;
   const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
   const end = sourceFile.getLineAndCharacterOfPosition(node.getEnd());
 
   return {
-    file: relativePath(loaded, file),
+    file: repoPath(plan.rootDir, sourceFile.fileName),
     line: start.line + 1,
     column: start.character + 1,
     endLine: end.line + 1,

@@ -10,8 +10,12 @@ export {
 export {
   ProjectLoadError,
   findWorkspaces,
+  createPlannedProgram,
   loadProject,
+  planProject,
   relativePath,
+  repoPath,
+  type ProjectPlan,
   type LoadProjectOptions,
   type LoadedProject,
 } from './project.js';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
+import { getLibFiles, libFolderInMemoryPath } from '@ts-morph/common';
 import { Project, ts, type SourceFile } from 'ts-morph';
 
 /** A program loaded the way the user builds it, with what the loader had to assume. */
@@ -28,44 +29,68 @@ export class ProjectLoadError extends Error {
   override name = 'ProjectLoadError';
 }
 
-const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const IGNORED_DIRS = ['node_modules', 'dist', 'build', 'out', 'coverage', '.next', '.turbo', '.git'];
 
+/** The files, compiler options and tsconfigs of a program, found before it is created. */
+export interface ProjectPlan {
+  rootDir: string;
+  options: ts.CompilerOptions;
+  /** The project's own source files, absolute paths, sorted. */
+  fileNames: string[];
+  /** tsconfig files that contributed source files, absolute paths. */
+  tsconfigs: string[];
+  /** Facts the user should know about how the program was formed, one sentence each. */
+  notes: string[];
+}
+
 /**
- * Loads the program under `rootDir`:
+ * Finds the files and compiler options of the program under `rootDir`:
  * - from its tsconfig, following `extends` and project references (a solution-style tsconfig
  *   with only references works);
  * - without a root tsconfig, from the tsconfigs of its npm, yarn or pnpm workspaces;
- * - otherwise as a default program over its JS and TS files, with a note.
+ * - otherwise its JS and TS files with default compiler options, with a note.
  */
-export function loadProject(rootDir: string, options: LoadProjectOptions = {}): LoadedProject {
+export function planProject(rootDir: string, options: Pick<LoadProjectOptions, 'tsconfig'> = {}): ProjectPlan {
   const root = resolve(rootDir);
   if (!existsSync(root)) throw new ProjectLoadError(`directory ${root} not found; check the path`);
 
   const tsconfigPath = resolve(root, options.tsconfig ?? 'tsconfig.json');
-  if (options.entryFiles)
-    return loadEntryFiles(root, existsSync(tsconfigPath) ? tsconfigPath : undefined, options.entryFiles);
-  if (existsSync(tsconfigPath)) return loadFromTsconfigs(root, [tsconfigPath], []);
-
+  if (existsSync(tsconfigPath)) return planFromTsconfigs(root, [tsconfigPath], []);
   if (options.tsconfig) throw new ProjectLoadError(`tsconfig ${tsconfigPath} not found; check the --tsconfig path`);
 
   const workspaceConfigs = findWorkspaces(root)
     .map((dir) => join(dir, 'tsconfig.json'))
     .filter((path) => existsSync(path));
   if (workspaceConfigs.length > 0) {
-    return loadFromTsconfigs(root, workspaceConfigs, [
+    return planFromTsconfigs(root, workspaceConfigs, [
       `no tsconfig.json in ${root}; loaded the tsconfig.json of ${workspaceConfigs.length} workspace packages`,
     ]);
   }
 
-  return loadDefaultProgram(root);
+  const fileNames = ts.sys
+    .readDirectory(
+      root,
+      SOURCE_EXTENSIONS,
+      IGNORED_DIRS.map((dir) => `**/${dir}/**`),
+      ['**/*'],
+    )
+    .sort();
+  return {
+    rootDir: root,
+    options: DEFAULT_COMPILER_OPTIONS,
+    fileNames,
+    tsconfigs: [],
+    notes: [
+      `no tsconfig.json in ${root}; analysed its JS and TS files with default compiler options (allowJs, bundler resolution)`,
+    ],
+  };
 }
 
-function loadFromTsconfigs(root: string, entryConfigs: string[], notes: string[]): LoadedProject {
-  const [first] = entryConfigs;
-  const parsed = parseTsconfig(first!);
-  const project = new Project({ compilerOptions: parsed.options, skipAddingFilesFromTsConfig: true });
+function planFromTsconfigs(root: string, entryConfigs: string[], notes: string[]): ProjectPlan {
+  const options = parseTsconfig(entryConfigs[0]!).options;
   const loaded = new Set<string>();
+  const fileNames = new Set<string>();
 
   const visit = (configPath: string): void => {
     const resolvedPath =
@@ -74,15 +99,73 @@ function loadFromTsconfigs(root: string, entryConfigs: string[], notes: string[]
     loaded.add(resolvedPath);
 
     const config = parseTsconfig(resolvedPath);
-    for (const file of config.fileNames) project.addSourceFileAtPathIfExists(file);
+    for (const file of config.fileNames) if (existsSync(file)) fileNames.add(file);
     for (const reference of config.projectReferences ?? []) visit(reference.path);
   };
-
   for (const configPath of entryConfigs) visit(configPath);
+
+  return { rootDir: root, options, fileNames: [...fileNames].sort(), tsconfigs: [...loaded], notes };
+}
+
+/**
+ * Creates the compiler program of a plan, from all its files or from `rootNames` and what they
+ * import. JSDoc is parsed only where it carries types (JavaScript files), as `tsc` does, so
+ * parsing costs less and the types are the ones `tsc` sees.
+ */
+export function createPlannedProgram(
+  plan: ProjectPlan,
+  rootNames: readonly string[] = plan.fileNames,
+  oldProgram?: ts.Program,
+): ts.Program {
+  const host = ts.createCompilerHost(plan.options, true);
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+  serveLibFiles(host);
+  return ts.createProgram({ rootNames, options: plan.options, host, oldProgram });
+}
+
+let libFiles: Map<string, string> | undefined;
+
+/**
+ * Serves the compiler's lib files (`lib.es2023.d.ts`…) from the copy ts-morph embeds: the
+ * compiler ts-morph bundles has no lib folder next to it on disk.
+ */
+function serveLibFiles(host: ts.CompilerHost): void {
+  libFiles ??= new Map(getLibFiles().map((file) => [join(libFolderInMemoryPath, file.fileName), file.text]));
+  const files = libFiles;
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+
+  host.getDefaultLibLocation = () => libFolderInMemoryPath;
+  host.getDefaultLibFileName = (options) => join(libFolderInMemoryPath, ts.getDefaultLibFileName(options));
+  host.fileExists = (fileName) => files.has(fileName) || fileExists(fileName);
+  host.readFile = (fileName) => files.get(fileName) ?? readFile(fileName);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    const text = files.get(fileName);
+    if (text === undefined) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    return ts.createSourceFile(fileName, text, languageVersion, true);
+  };
+}
+
+/**
+ * Loads the program under `rootDir` as a ts-morph project, found as `planProject` describes, or
+ * with `entryFiles`, only those files and what they import.
+ */
+export function loadProject(rootDir: string, options: LoadProjectOptions = {}): LoadedProject {
+  const root = resolve(rootDir);
+  if (options.entryFiles) {
+    if (!existsSync(root)) throw new ProjectLoadError(`directory ${root} not found; check the path`);
+    const tsconfigPath = resolve(root, options.tsconfig ?? 'tsconfig.json');
+    return loadEntryFiles(root, existsSync(tsconfigPath) ? tsconfigPath : undefined, options.entryFiles);
+  }
+
+  const plan = planProject(root, options);
+  const project = new Project({ compilerOptions: plan.options, skipAddingFilesFromTsConfig: true });
+  for (const file of plan.fileNames) project.addSourceFileAtPath(file);
   // The compiler resolves imports itself when the program is created. Asking ts-morph to wrap
   // every dependency (thousands of .d.ts files in node_modules) would only cost time.
 
-  return { project, rootDir: root, tsconfigs: [...loaded], notes };
+  return { project, rootDir: root, tsconfigs: plan.tsconfigs, notes: plan.notes };
 }
 
 function loadEntryFiles(root: string, tsconfigPath: string | undefined, entryFiles: string[]): LoadedProject {
@@ -119,23 +202,6 @@ const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
 };
-
-function loadDefaultProgram(root: string): LoadedProject {
-  const project = new Project({ compilerOptions: DEFAULT_COMPILER_OPTIONS });
-  project.addSourceFilesAtPaths([
-    join(root, SOURCE_GLOB),
-    ...IGNORED_DIRS.map((dir) => `!${join(root, '**', dir, '**')}`),
-  ]);
-
-  return {
-    project,
-    rootDir: root,
-    tsconfigs: [],
-    notes: [
-      `no tsconfig.json in ${root}; analysed its JS and TS files with default compiler options (allowJs, bundler resolution)`,
-    ],
-  };
-}
 
 /** Returns the workspace package directories declared by package.json or pnpm-workspace.yaml. */
 export function findWorkspaces(root: string): string[] {
@@ -185,7 +251,12 @@ function pnpmWorkspacePatterns(root: string): string[] {
 
 /** Returns the path of a source file relative to the project root, with forward slashes. */
 export function relativePath(loaded: LoadedProject, file: SourceFile): string {
-  return relative(loaded.rootDir, file.getFilePath()).split('\\').join('/');
+  return repoPath(loaded.rootDir, file.getFilePath());
+}
+
+/** Returns a file name relative to `rootDir`, with forward slashes. */
+export function repoPath(rootDir: string, fileName: string): string {
+  return relative(rootDir, fileName).split('\\').join('/');
 }
 
 function flatten(diagnostic: ts.Diagnostic): string {

@@ -140,6 +140,44 @@ describe('per-file verdicts equal the ESLint rule', () => {
   });
 });
 
+describe('changed-files mode', () => {
+  const key = (site: CallSite): string => `${site.file}:${site.line}:${site.column}`;
+
+  test.each([
+    ['app fixture', APP_FIXTURE],
+    ['detector fixtures', DETECTOR_FIXTURE],
+  ])('gives the full run verdicts for each changed file of the %s', async (_name, root) => {
+    const full = await runCheck({ root });
+    const fullSites = new Map(full.sites.map((site) => [key(site), site]));
+    const files = [...new Set(full.sites.map((site) => site.file))];
+
+    for (const file of files) {
+      const scoped = await runCheck({ root, changedFiles: [file] });
+
+      for (const site of scoped.sites) expect(site, `${file} changed`).toEqual(fullSites.get(key(site)));
+      expect(scoped.sites.filter((site) => site.file === file).map(key), `${file} changed`).toEqual(
+        full.sites.filter((site) => site.file === file).map(key),
+      );
+      expect(scoped.files, `${file} changed`).toBeLessThanOrEqual(full.files);
+    }
+  });
+
+  test('a changed helper loads the callers that record it', async () => {
+    const report = await runCheck({ root: APP_FIXTURE, changedFiles: ['src/ai/draft.ts'] });
+
+    expect(siteIn(report.sites, 'src/ai/draft.ts')).toMatchObject({
+      verdict: 'instrumented',
+      via: ['src/routes/email.ts:handleEmail.<anonymous>', 'src/ai/draft.ts:draftEmail'],
+    });
+  });
+
+  test('a change outside the program reports nothing', async () => {
+    const report = await runCheck({ root: APP_FIXTURE, changedFiles: ['README.md'] });
+
+    expect(report).toMatchObject({ files: 0, sites: [], findings: [] });
+  });
+});
+
 describe('runCheck on imperfect input', () => {
   test('syntax error skips one file', async () => {
     const dir = writeTree({
