@@ -117,7 +117,7 @@ export function createPlannedProgram(
   rootNames: readonly string[] = plan.fileNames,
   oldProgram?: ts.Program,
 ): ts.Program {
-  const host = ts.createCompilerHost(plan.options, true);
+  const host = ts.createCompilerHost(plan.options);
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   serveLibFiles(host);
   return ts.createProgram({ rootNames, options: plan.options, host, oldProgram });
@@ -143,7 +143,7 @@ function serveLibFiles(host: ts.CompilerHost): void {
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = files.get(fileName);
     if (text === undefined) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
-    return ts.createSourceFile(fileName, text, languageVersion, true);
+    return ts.createSourceFile(fileName, text, languageVersion);
   };
 }
 
