@@ -105,14 +105,14 @@ export function findingsOf(site: CallSite): Finding[] {
     site,
     fingerprint: fingerprintOf(ruleId, site),
   });
-  const method = `${site.package} ${site.method}`;
+  const kind = `${site.package}, ${site.operation}`;
 
   if (site.verdict === 'unresolved') {
     return [
       make(
         'unresolved-call',
         'warning',
-        `\`${site.callee}\` may be a model call (${method}), but its types do not resolve; install the SDK types so Telltale can check it`,
+        `\`${site.callee}\` may be a model call (${kind}), but its types do not resolve; install the SDK types so Telltale can check it`,
       ),
     ];
   }
@@ -121,7 +121,7 @@ export function findingsOf(site: CallSite): Finding[] {
       make(
         'not-instrumented',
         'error',
-        `\`${site.callee}\` (${method}) is not instrumented on the path ${site.via.join(' → ')}; other callers record it, so wrap this path in recorder.record() too`,
+        `\`${site.callee}\` (${kind}) is not instrumented on the path ${site.via.join(' → ')}; other callers record it, so wrap this path in recorder.record() too`,
       ),
     ];
   }
@@ -131,7 +131,7 @@ export function findingsOf(site: CallSite): Finding[] {
         ? "use the recorder's AI SDK functions, or pass experimental_telemetry with a functionId and a userId in metadata"
         : 'use a client from recorder.instrument() or wrap the call in recorder.record()';
     return [
-      make('not-instrumented', 'error', `\`${site.callee}\` (${method}) is not instrumented: ${site.reason}; ${fix}`),
+      make('not-instrumented', 'error', `\`${site.callee}\` (${kind}) is not instrumented: ${site.reason}; ${fix}`),
     ];
   }
   if (site.missingContext.length === 0) return [];
@@ -150,7 +150,7 @@ export function findingsOf(site: CallSite): Finding[] {
     make(
       'missing-context',
       'error',
-      `\`${site.callee}\` (${method}) is recorded without ${parts}; set ${parts} with recorder.withContext() or in the record() meta`,
+      `\`${site.callee}\` (${kind}) is recorded without ${parts}; set ${parts} with recorder.withContext() or in the record() meta`,
     ),
   ];
 }

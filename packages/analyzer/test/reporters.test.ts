@@ -119,7 +119,7 @@ describe('reporters', () => {
     const text = reporters.text(report([site(), site({ verdict: 'instrumented' })]), context);
 
     expect(text).toContain(
-      'src/draft.ts\n  src/draft.ts:6:10 error `openai.chat.completions.create` (openai create) is not instrumented',
+      'src/draft.ts\n  src/draft.ts:6:10 error `openai.chat.completions.create` (openai, chat) is not instrumented',
     );
     expect(text).toContain('> 6 |   return openai.chat.completions.create(');
     expect(text).toContain('2 model calls in 3 files: 1 instrumented, 1 finding');
