@@ -111,6 +111,17 @@ describe('telltale drift', () => {
     expect(result.stdout).toContain('acknowledged by catalog version 1.0.0 → 2.0.0');
   });
 
+  test('catalog version below the snapshot is a usage error', () => {
+    const dir = app(v1, { drift: { version: '2.0.0' } });
+    telltale(dir, ['drift', '--update']);
+    writeConfig(dir, { drift: { version: '1.4.0' } });
+
+    const result = telltale(dir, ['drift']);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('drift.version 1.4.0 is below the catalog version 2.0.0 of the snapshot');
+  });
+
   test('allowlist acknowledges one change', () => {
     const dir = app(v1);
     telltale(dir, ['drift', '--update']);

@@ -84,6 +84,12 @@ export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftRe
 
   const snapshotCatalogVersion = previous?.catalogVersion ?? drift.version ?? '1.0.0';
   const currentCatalogVersion = drift.version ?? snapshotCatalogVersion;
+  if (compareVersions(currentCatalogVersion, snapshotCatalogVersion) < 0) {
+    throw new ConfigError(
+      `drift.version ${currentCatalogVersion} is below the catalog version ${snapshotCatalogVersion} of the snapshot ${snapshotPath}; set drift.version to ${snapshotCatalogVersion} or higher`,
+      loaded.filepath,
+    );
+  }
   const changes = previous
     ? diffSchemas(previous.features, current, { before: previous.schemaVersion, after: SCHEMA_VERSION })
     : [];
@@ -117,6 +123,17 @@ export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftRe
     updated: options.update === true,
     created: previous === undefined,
   };
+}
+
+/** Orders two `major.minor.patch` versions: negative when `a` is lower, 0 when equal. */
+function compareVersions(a: string, b: string): number {
+  const left = a.split('.').map(Number);
+  const right = b.split('.').map(Number);
+  for (let index = 0; index < 3; index += 1) {
+    const difference = (left[index] ?? 0) - (right[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 function buildSnapshot(

@@ -56,7 +56,12 @@ export function diffSchemas(before: CatalogSchema, after: CatalogSchema, core: C
     const previous = before[name];
     if (!previous) {
       if (![...renamedTo.values()].includes(name))
-        add('feature-added', name, '', `feature "${name}" was added to the catalog`);
+        add(
+          'feature-added',
+          name,
+          '',
+          `feature "${name}" was added to the catalog${unmatchedRename(feature.renamedFrom, 'feature')}`,
+        );
       continue;
     }
     if (feature.deprecated && !previous.deprecated)
@@ -65,6 +70,15 @@ export function diffSchemas(before: CatalogSchema, after: CatalogSchema, core: C
   }
 
   return changes;
+}
+
+/**
+ * Explains an addition whose `@renamedFrom` tag matched nothing: a misspelt old name would
+ * otherwise pass as a plain addition, with the removal of the old name reported apart.
+ */
+function unmatchedRename(renamedFrom: string | undefined, kind: string): string {
+  if (renamedFrom === undefined) return '';
+  return `; its @renamedFrom "${renamedFrom}" names no ${kind} of the snapshot that was removed, so it counts as an addition (check the old name)`;
 }
 
 type AddChange = (ruleId: RuleId, feature: string | undefined, path: string, message: string, detail?: string) => void;
@@ -228,7 +242,8 @@ function diffObject(feature: string, before: JsonSchema, after: JsonSchema, path
       if ([...renamedFrom.values()].includes(name)) continue;
       const ruleId = afterRequired.has(name) ? 'required-field-added' : 'optional-field-added';
       const kind = afterRequired.has(name) ? 'required' : 'optional';
-      add(ruleId, feature, join(name), `"${feature}" gained the ${kind} state field ${join(name)}`);
+      const unmatched = unmatchedRename(schema['x-renamed-from'], 'state field');
+      add(ruleId, feature, join(name), `"${feature}" gained the ${kind} state field ${join(name)}${unmatched}`);
       continue;
     }
 

@@ -230,6 +230,30 @@ describe('drift rules', () => {
     expect(changes.map((change) => change.ruleId).sort()).toEqual(['feature-added', 'feature-removed']);
   });
 
+  test('unmatched @renamedFrom says so in the addition', () => {
+    const changes = diffSchemas(
+      { 'draft-mail': { state: base } },
+      { 'draft-email': { state: base, renamedFrom: 'draft-mial' } },
+      core,
+    );
+    const added = changes.find((change) => change.ruleId === 'feature-added');
+
+    expect(changes.map((change) => change.ruleId).sort()).toEqual(['feature-added', 'feature-removed']);
+    expect(added?.message).toContain('@renamedFrom "draft-mial" names no feature of the snapshot');
+  });
+
+  test('unmatched field @renamedFrom says so in the addition', () => {
+    const before = catalogWith(object({ tone: { type: 'string' } }));
+    const after = catalogWith(
+      object({ tone: { type: 'string' }, voice: { type: 'string', 'x-renamed-from': 'tonne' } }),
+    );
+
+    const [change] = diffSchemas(before, after, core);
+
+    expect(change?.ruleId).toBe('required-field-added');
+    expect(change?.message).toContain('@renamedFrom "tonne" names no state field of the snapshot');
+  });
+
   test('renamed feature still compares its state', () => {
     const changes = diffSchemas(
       { 'draft-mail': { state: base } },
