@@ -6,7 +6,7 @@ import { ts } from 'ts-morph';
 
 import { applyBaseline, readBaseline, DEFAULT_BASELINE_FILE, type BaselineEntry } from './baseline.js';
 import { buildCallGraph, enclosingFunctionOf, resolveCallers, type CallGraph } from './call-graph.js';
-import { loadConfig } from './config.js';
+import { loadConfig } from '@telltale/config';
 import { findingsOf, type CallSite } from './findings.js';
 import { acrossSeam } from './seam.js';
 import { enclosingSymbolName } from './symbols.js';

@@ -6,7 +6,7 @@ export {
   resolveFromConfig,
   type LoadedConfig,
   type TelltaleConfig,
-} from './config.js';
+} from '@telltale/config';
 export {
   ProjectLoadError,
   findWorkspaces,

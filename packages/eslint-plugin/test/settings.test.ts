@@ -82,4 +82,9 @@ export default config;`,
     const directory = project('broken', { 'telltale.config.json': '{ not json' });
     expect(() => resolveSettings({}, join(directory, 'src/a.ts'), directory)).toThrow(/telltale\.config\.json/);
   });
+
+  it('rejects an invalid field as telltale check does', () => {
+    const directory = project('invalid', { 'telltale.config.json': JSON.stringify({ requiredContext: ['team'] }) });
+    expect(() => resolveSettings({}, join(directory, 'src/a.ts'), directory)).toThrow('/requiredContext/0');
+  });
 });

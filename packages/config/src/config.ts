@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 import { createJiti } from 'jiti';
-import { lilconfig, type Loader } from 'lilconfig';
+import { lilconfig, lilconfigSync } from 'lilconfig';
 import Type, { type Static } from 'typebox';
 import { createSchemaValidator, formatIssues } from '@telltale/schema';
 
@@ -130,32 +130,64 @@ export class ConfigError extends Error {
 
 const validateConfig = createSchemaValidator<TelltaleConfig>(TelltaleConfigSchema);
 
+/** The result lilconfig returns for a config file it found or loaded. */
+type SearchResult = { config: unknown; filepath: string; isEmpty?: boolean } | null;
+
 /**
  * Loads `telltale.config.*`: the file given, or the first one found from `startDir` upwards.
  * TypeScript configs are loaded through jiti, so they need no build step. Returns defaults
  * (an empty config) when there is none.
  */
 export async function loadConfig(startDir: string, explicitFile?: string): Promise<LoadedConfig> {
-  const loaders: Record<string, Loader> = {
-    '.ts': loadModule,
-    '.mts': loadModule,
-    '.js': loadModule,
-    '.mjs': loadModule,
-    '.cjs': loadModule,
-  };
-  const explorer = lilconfig('telltale', { searchPlaces: [...CONFIG_FILE_NAMES], loaders });
+  const attempt: { filepath?: string } = {};
+  const explorer = lilconfig('telltale', {
+    searchPlaces: [...CONFIG_FILE_NAMES],
+    loaders: loadersFor(importModule, attempt),
+  });
 
-  let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
-  if (explicitFile) {
-    const filepath = isAbsolute(explicitFile) ? explicitFile : resolve(startDir, explicitFile);
-    if (!existsSync(filepath)) {
-      throw new ConfigError(`config file ${filepath} not found; check the --config path`, filepath);
-    }
-    result = await explorer.load(filepath).catch((error: unknown) => rethrowLoadError(filepath, error));
-  } else {
-    result = await explorer.search(startDir).catch((error: unknown) => rethrowLoadError(undefined, error));
+  const filepath = explicitPath(startDir, explicitFile);
+  const result: SearchResult = await (filepath ? explorer.load(filepath) : explorer.search(startDir)).catch(
+    (error: unknown) => rethrowLoadError(attempt.filepath ?? filepath, error),
+  );
+  return validated(result, startDir);
+}
+
+/**
+ * Loads `telltale.config.*` like `loadConfig`, synchronously, for callers that cannot wait, such
+ * as ESLint rules. A config module with top-level `await` needs `loadConfig`.
+ */
+export function loadConfigSync(startDir: string, explicitFile?: string): LoadedConfig {
+  const attempt: { filepath?: string } = {};
+  const explorer = lilconfigSync('telltale', {
+    searchPlaces: [...CONFIG_FILE_NAMES],
+    loaders: loadersFor(requireModule, attempt),
+  });
+
+  const filepath = explicitPath(startDir, explicitFile);
+  let result: SearchResult;
+  try {
+    result = filepath ? explorer.load(filepath) : explorer.search(startDir);
+  } catch (error) {
+    rethrowLoadError(attempt.filepath ?? filepath, error);
   }
+  return validated(result, startDir);
+}
 
+/** Resolves a path from the config against the config file's directory. */
+export function resolveFromConfig(loaded: LoadedConfig, path: string): string {
+  return isAbsolute(path) ? path : join(loaded.baseDir, path);
+}
+
+function explicitPath(startDir: string, explicitFile: string | undefined): string | undefined {
+  if (explicitFile === undefined) return undefined;
+
+  const filepath = isAbsolute(explicitFile) ? explicitFile : resolve(startDir, explicitFile);
+  if (!existsSync(filepath))
+    throw new ConfigError(`config file ${filepath} not found; check the --config path`, filepath);
+  return filepath;
+}
+
+function validated(result: SearchResult, startDir: string): LoadedConfig {
   if (!result) return { config: {}, filepath: undefined, baseDir: resolve(startDir) };
 
   const config: unknown = result.isEmpty ? {} : result.config;
@@ -174,14 +206,44 @@ export async function loadConfig(startDir: string, explicitFile?: string): Promi
   return { config: config as TelltaleConfig, filepath: result.filepath, baseDir: dirname(result.filepath) };
 }
 
-/** Resolves a path from the config against the config file's directory. */
-export function resolveFromConfig(loaded: LoadedConfig, path: string): string {
-  return isAbsolute(path) ? path : join(loaded.baseDir, path);
+/**
+ * Returns lilconfig loaders for every config extension. Each notes the file it loads in
+ * `attempt`, because an error thrown while searching does not say which file it came from.
+ */
+function loadersFor(
+  load: (filepath: string) => unknown,
+  attempt: { filepath?: string },
+): Record<string, (filepath: string, content: string) => unknown> {
+  const loadModule = (filepath: string): unknown => {
+    attempt.filepath = filepath;
+    return load(filepath);
+  };
+  const loadJson = (filepath: string, content: string): unknown => {
+    attempt.filepath = filepath;
+    return JSON.parse(content);
+  };
+  return {
+    '.ts': loadModule,
+    '.mts': loadModule,
+    '.js': loadModule,
+    '.mjs': loadModule,
+    '.cjs': loadModule,
+    '.json': loadJson,
+  };
 }
 
-async function loadModule(filepath: string): Promise<unknown> {
+async function importModule(filepath: string): Promise<unknown> {
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true });
   return jiti.import(filepath, { default: true });
+}
+
+function requireModule(filepath: string): unknown {
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true });
+  // jiti's synchronous require is deprecated in favour of import(), which the sync caller cannot await.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  const loaded: unknown = jiti(filepath);
+  const hasDefault = typeof loaded === 'object' && loaded !== null && 'default' in loaded;
+  return hasDefault ? loaded.default : loaded;
 }
 
 function rethrowLoadError(filepath: string | undefined, error: unknown): never {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import { describe, expect, test } from 'vitest';
 
-import { ConfigError, loadConfig, resolveFromConfig } from '../src/index.js';
+import { ConfigError, loadConfig, loadConfigSync, resolveFromConfig } from '../src/index.js';
 import { writeTree } from './helpers.js';
 
 const catalog = { file: 'src/features.ts', type: 'Features' };
@@ -80,5 +80,48 @@ describe('loadConfig', () => {
     const dir = writeTree({ 'telltale.config.json': JSON.stringify({ digest: { timezone: 'Europe/Berlin' } }) });
 
     expect((await loadConfig(dir)).config).toHaveProperty('digest', { timezone: 'Europe/Berlin' });
+  });
+});
+
+describe('loadConfigSync', () => {
+  test('reads a TypeScript config', () => {
+    const dir = writeTree({
+      'telltale.config.ts': `const mode: 'full' | 'backward' = 'backward';\nexport default { catalog: ${JSON.stringify(catalog)}, drift: { mode } };`,
+      'src/index.ts': '',
+    });
+
+    const loaded = loadConfigSync(join(dir, 'src'));
+
+    expect(loaded.config.drift?.mode).toBe('backward');
+    expect(loaded.baseDir).toBe(dir);
+  });
+
+  test('reads a CommonJS config', () => {
+    const dir = writeTree({ 'telltale.config.cjs': `module.exports = { requiredContext: ['feature'] };` });
+
+    expect(loadConfigSync(dir).config.requiredContext).toEqual(['feature']);
+  });
+
+  test('gives the async loader result', async () => {
+    const dir = writeTree({ 'telltale.config.json': JSON.stringify({ catalog, store: { url: 'sqlite:x.db' } }) });
+
+    expect(loadConfigSync(dir)).toEqual(await loadConfig(dir));
+  });
+
+  test('invalid field names the path', () => {
+    const dir = writeTree({ 'telltale.config.json': JSON.stringify({ wrappers: [{ from: 'file', name: 'x' }] }) });
+
+    expect(() => loadConfigSync(dir)).toThrow(ConfigError);
+    expect(() => loadConfigSync(dir)).toThrow('/wrappers/0');
+  });
+
+  test('syntax error names the file and fix', () => {
+    const dir = writeTree({ 'telltale.config.ts': 'export default { catalog: { file: "x" ' });
+
+    expect(() => loadConfigSync(dir)).toThrow(/telltale\.config\.ts.*Fix the syntax error/);
+  });
+
+  test('missing explicit file is an error', () => {
+    expect(() => loadConfigSync(writeTree({}), 'nope.json')).toThrow(/config file .*nope\.json not found/);
   });
 });
