@@ -6,8 +6,9 @@ import { UNATTRIBUTED_FEATURE, validateEvent, type ModelCallEvent, type Validati
 import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 
-import { processBatch, type BatchResult, type Problem } from './batch.js';
+import { processBatch, type BatchResult, type EventCheck, type Problem } from './batch.js';
 import type { CatalogSchema } from './extract.js';
+import type { ValidationReply, ValidationTask } from './validate-worker.js';
 
 /** Whether a kind of problem makes an event invalid or only leaves a part of the four-tuple missing. */
 export type ProblemCategory = 'invalid' | 'incomplete';
@@ -46,8 +47,10 @@ export interface EventValidationOptions {
 
 /**
  * Validates JSON Lines events from files (or `-` for standard input) against the core schema
- * and, when given, the feature catalog. It streams in batches of about 1 MiB, so memory stays
- * flat for files of any size. Large inputs are spread over a pool of worker threads.
+ * and, when given, the feature catalog. It streams in batches of about 1 MiB, so memory stays flat
+ * for inputs of any size. With a pool of worker threads, each worker reads its own ranges of a
+ * regular file. Standard input and other streams are read by the main thread and sent to the
+ * workers in batches.
  */
 export async function validateEventFiles(
   sources: readonly string[],
@@ -82,8 +85,16 @@ export async function validateEventFiles(
         }
       };
 
-      if (pool) await pool.run(readBatches(source), merge);
-      else for await (const batch of readBatches(source)) merge(processBatch(batch, check!, examplesPerKind));
+      if (pool) {
+        const size = regularFileSize(source);
+        await pool.run(size === undefined ? batchTasks(readBatches(source)) : rangeTasks(source, size), merge);
+      } else {
+        let atInputStart = true;
+        for await (const batch of readBatches(source)) {
+          merge(processBatch(batch, check!, examplesPerKind, atInputStart));
+          atInputStart = false;
+        }
+      }
     }
   } finally {
     await pool?.close();
@@ -157,22 +168,53 @@ async function* readBatches(source: string): AsyncGenerator<Buffer> {
   if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }
 
+/** Task inputs before the pool numbers them. */
+type PendingTask = DistributiveOmit<ValidationTask, 'id'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+async function* batchTasks(batches: AsyncIterable<Buffer>): AsyncGenerator<PendingTask> {
+  let atInputStart = true;
+  for await (const batch of batches) {
+    // A batch that owns its whole ArrayBuffer moves to the worker as is. One that shares a
+    // pooled buffer (small inputs) is copied first, because transferring would detach the pool.
+    const owned = batch.byteOffset === 0 && batch.buffer.byteLength >= POOL_LIMIT_BYTES;
+    const bytes = owned ? new Uint8Array(batch.buffer as ArrayBuffer, 0, batch.byteLength) : new Uint8Array(batch);
+    yield { bytes, atInputStart };
+    atInputStart = false;
+  }
+}
+
+/**
+ * Bytes of a file that one worker task covers. Smaller ranges balance the load better at the end
+ * of a file; each range costs one message each way and one file open.
+ */
+const RANGE_BYTES = 8 * 1024 * 1024;
+
+function* rangeTasks(path: string, size: number): Generator<PendingTask> {
+  for (let start = 0; start < size; start += RANGE_BYTES) {
+    yield { path, start, end: Math.min(size, start + RANGE_BYTES) };
+  }
+}
+
+/** Returns the size of a regular file, or undefined for standard input, pipes, devices and paths that cannot be read. */
+function regularFileSize(source: string): number | undefined {
+  if (source === '-') return undefined;
+  try {
+    const stats = statSync(source);
+    return stats.isFile() ? stats.size : undefined;
+  } catch {
+    // The streaming read reports the error with its path.
+    return undefined;
+  }
+}
+
 /** Files smaller than this are validated on the main thread: starting workers would cost more. */
 const WORKER_THRESHOLD_BYTES = 16 * 1024 * 1024;
 
 function defaultWorkerCount(sources: readonly string[]): number {
-  const total = sources.reduce((sum, source) => (source === '-' ? sum : sum + sizeOf(source)), 0);
+  const total = sources.reduce((sum, source) => sum + (regularFileSize(source) ?? 0), 0);
   if (total < WORKER_THRESHOLD_BYTES) return 1;
   return Math.min(4, availableParallelism());
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    // The read that follows reports the missing file with its path.
-    return 0;
-  }
 }
 
 // vitest runs the TypeScript sources, and a worker needs compiled JavaScript, which `npm test`
@@ -181,7 +223,10 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('../dist/validate-worker.js', import.meta.url)
   : new URL('./validate-worker.js', import.meta.url);
 
-/** Worker threads that validate batches; results are merged in input order. */
+/** Tasks sent to a worker and not yet answered: one running and one queued, so a worker need not wait for the next. */
+const TASKS_PER_WORKER = 2;
+
+/** Worker threads that validate tasks; results are merged in task order. */
 class ValidationPool {
   private readonly workers: Worker[];
 
@@ -192,51 +237,61 @@ class ValidationPool {
     );
   }
 
-  /** Sends every batch to the pool and calls `merge` for each result in the order of the batches. */
-  async run(batches: AsyncIterable<Buffer>, merge: (result: BatchResult) => void): Promise<void> {
+  /**
+   * Sends every task to the worker with the fewest tasks in hand and calls `merge` for each
+   * result in the order of the tasks.
+   */
+  async run(
+    tasks: AsyncIterable<PendingTask> | Iterable<PendingTask>,
+    merge: (result: BatchResult) => void,
+  ): Promise<void> {
     const results = new Map<number, BatchResult>();
-    const maxInFlight = this.workers.length * 2;
+    const inHand = this.workers.map(() => 0);
     let nextToMerge = 0;
     let sent = 0;
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
 
-    const onMessage = (message: { id: number; result: BatchResult }): void => {
-      results.set(message.id, message.result);
-      while (results.has(nextToMerge)) {
-        merge(results.get(nextToMerge)!);
-        results.delete(nextToMerge);
-        nextToMerge += 1;
-      }
-      wake?.();
-    };
-    const onError = (error: Error): void => {
-      failure = error;
-      wake?.();
-    };
-    const waitForProgress = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+    const listeners = this.workers.map((worker, index) => {
+      const onMessage = (reply: ValidationReply): void => {
+        inHand[index]! -= 1;
+        if ('error' in reply) failure ??= Object.assign(new Error(reply.error.message), reply.error);
+        else results.set(reply.id, reply.result);
 
-    for (const worker of this.workers) {
+        while (results.has(nextToMerge)) {
+          merge(results.get(nextToMerge)!);
+          results.delete(nextToMerge);
+          nextToMerge += 1;
+        }
+        wake?.();
+      };
+      const onError = (error: Error): void => {
+        failure ??= error;
+        wake?.();
+      };
       worker.on('message', onMessage);
       worker.on('error', onError);
-    }
+      return { worker, onMessage, onError };
+    });
+    const waitForProgress = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+    const idlest = (): number => inHand.indexOf(Math.min(...inHand));
 
     try {
-      for await (const batch of batches) {
-        while (sent - nextToMerge >= maxInFlight && !failure) await waitForProgress();
+      for await (const task of tasks) {
+        while (Math.min(...inHand) >= TASKS_PER_WORKER && !failure) await waitForProgress();
         if (failure) throw failure;
 
-        // A batch that owns its whole ArrayBuffer moves to the worker as is. One that shares a
-        // pooled buffer (small inputs) is copied first, because transferring would detach the pool.
-        const owned = batch.byteOffset === 0 && batch.buffer.byteLength >= POOL_LIMIT_BYTES;
-        const bytes = owned ? new Uint8Array(batch.buffer as ArrayBuffer, 0, batch.byteLength) : new Uint8Array(batch);
-        this.workers[sent % this.workers.length]!.postMessage({ id: sent, bytes }, [bytes.buffer]);
+        const index = idlest();
+        const message: ValidationTask = { ...task, id: sent };
+        const transfer = 'bytes' in message ? [message.bytes.buffer as ArrayBuffer] : [];
+        this.workers[index]!.postMessage(message, transfer);
+        inHand[index]! += 1;
         sent += 1;
       }
       while (nextToMerge < sent && !failure) await waitForProgress();
       if (failure) throw failure;
     } finally {
-      for (const worker of this.workers) {
+      for (const { worker, onMessage, onError } of listeners) {
         worker.off('message', onMessage);
         worker.off('error', onError);
       }
@@ -249,7 +304,7 @@ class ValidationPool {
 }
 
 /** Returns a function that lists the problems of one parsed event. */
-export function createEventChecker(catalog: CatalogSchema | undefined): (value: unknown) => Problem[] {
+export function createEventChecker(catalog: CatalogSchema | undefined): EventCheck {
   const stateValidators = new Map<string, Validator>();
   for (const [feature, schema] of Object.entries(catalog ?? {})) {
     stateValidators.set(feature, Compile(schema.state as TSchema));
@@ -260,22 +315,30 @@ export function createEventChecker(catalog: CatalogSchema | undefined): (value: 
     if (!result.valid) return result.issues.map(coreProblem);
 
     const event = result.value;
-    if (event.kind !== 'model_call') return [];
+    if (event.kind !== 'model_call') return NO_PROBLEMS;
 
-    const problems = catalog ? catalogProblems(event, catalog, stateValidators) : [];
-    problems.push(...missingParts(event));
-    return problems;
+    const problems = catalog ? catalogProblems(event, catalog, stateValidators) : NO_PROBLEMS;
+    const missing = missingParts(event);
+    if (missing.length === 0) return problems;
+    return problems.length === 0 ? missing : [...problems, ...missing];
   };
 }
+
+/** Shared result for a valid, complete event, so the common case allocates nothing. */
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
 function coreProblem(issue: ValidationIssue): Problem {
   const pattern = issue.path.replace(/\/\d+(?=\/|$)/g, '/*') || '(event)';
   return { kind: `schema: ${pattern} ${issue.keyword}`, category: 'invalid', path: issue.path, message: issue.message };
 }
 
-function catalogProblems(event: ModelCallEvent, catalog: CatalogSchema, validators: Map<string, Validator>): Problem[] {
+function catalogProblems(
+  event: ModelCallEvent,
+  catalog: CatalogSchema,
+  validators: Map<string, Validator>,
+): readonly Problem[] {
   const feature = event.context.feature;
-  if (feature === UNATTRIBUTED_FEATURE) return [];
+  if (feature === UNATTRIBUTED_FEATURE) return NO_PROBLEMS;
 
   const validator = validators.get(feature);
   if (!validator) {
@@ -290,7 +353,7 @@ function catalogProblems(event: ModelCallEvent, catalog: CatalogSchema, validato
   }
 
   const state = event.context.state ?? {};
-  if (validator.Check(state)) return [];
+  if (validator.Check(state)) return NO_PROBLEMS;
 
   return validator.Errors(state).flatMap((error): Problem[] => {
     if (error.keyword === 'additionalProperties') {
