@@ -8,7 +8,7 @@ import { Compile, type Validator } from 'typebox/compile';
 
 import { processBatch, type BatchResult, type EventCheck, type Problem } from './batch.js';
 import type { CatalogSchema } from './extract.js';
-import type { ValidationReply, ValidationTask } from './validate-worker.js';
+import { runTask, type ValidationReply, type ValidationTask } from './validation-task.js';
 
 /** Whether a kind of problem makes an event invalid or only leaves a part of the four-tuple missing. */
 export type ProblemCategory = 'invalid' | 'incomplete';
@@ -168,7 +168,7 @@ async function* readBatches(source: string): AsyncGenerator<Buffer> {
   if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }
 
-/** Task inputs before the pool numbers them. */
+/** A task before the pool numbers it. */
 type PendingTask = DistributiveOmit<ValidationTask, 'id'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -223,22 +223,34 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('../dist/validate-worker.js', import.meta.url)
   : new URL('./validate-worker.js', import.meta.url);
 
-/** Tasks sent to a worker and not yet answered: one running and one queued, so a worker need not wait for the next. */
+/** Tasks queued per worker: one running and one waiting, so a worker need not wait for the main thread. */
 const TASKS_PER_WORKER = 2;
 
-/** Worker threads that validate tasks; results are merged in task order. */
+/**
+ * Worker threads that validate tasks; results are merged in task order. A worker loads hundreds
+ * of modules of the schema library first, which took 0.3 to 0.5 s on the 2-vCPU benchmark machine,
+ * so until the first worker is ready, the main thread validates the tasks that do not fit in the
+ * workers' queues.
+ */
 class ValidationPool {
   private readonly workers: Worker[];
+  private anyReady = false;
+  private localCheck: EventCheck | undefined;
 
-  constructor(size: number, catalog: CatalogSchema | undefined, examplesPerKind: number) {
-    this.workers = Array.from(
-      { length: size },
-      () => new Worker(WORKER_URL, { workerData: { catalog, examplesPerKind } }),
-    );
+  constructor(
+    size: number,
+    private readonly catalog: CatalogSchema | undefined,
+    private readonly examplesPerKind: number,
+  ) {
+    this.workers = Array.from({ length: size }, () => {
+      const worker = new Worker(WORKER_URL, { workerData: { catalog, examplesPerKind } });
+      worker.once('message', () => (this.anyReady = true));
+      return worker;
+    });
   }
 
   /**
-   * Sends every task to the worker with the fewest tasks in hand and calls `merge` for each
+   * Sends every task to the worker with the fewest unanswered tasks and calls `merge` for each
    * result in the order of the tasks.
    */
   async run(
@@ -246,23 +258,27 @@ class ValidationPool {
     merge: (result: BatchResult) => void,
   ): Promise<void> {
     const results = new Map<number, BatchResult>();
-    const inHand = this.workers.map(() => 0);
+    const unanswered = this.workers.map(() => 0);
     let nextToMerge = 0;
     let sent = 0;
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
 
+    const mergeInOrder = (): void => {
+      while (results.has(nextToMerge)) {
+        merge(results.get(nextToMerge)!);
+        results.delete(nextToMerge);
+        nextToMerge += 1;
+      }
+    };
     const listeners = this.workers.map((worker, index) => {
       const onMessage = (reply: ValidationReply): void => {
-        inHand[index]! -= 1;
+        if ('ready' in reply) return;
+
+        unanswered[index]! -= 1;
         if ('error' in reply) failure ??= Object.assign(new Error(reply.error.message), reply.error);
         else results.set(reply.id, reply.result);
-
-        while (results.has(nextToMerge)) {
-          merge(results.get(nextToMerge)!);
-          results.delete(nextToMerge);
-          nextToMerge += 1;
-        }
+        mergeInOrder();
         wake?.();
       };
       const onError = (error: Error): void => {
@@ -274,19 +290,28 @@ class ValidationPool {
       return { worker, onMessage, onError };
     });
     const waitForProgress = (): Promise<void> => new Promise((resolve) => (wake = resolve));
-    const idlest = (): number => inHand.indexOf(Math.min(...inHand));
+    const isFull = (): boolean => Math.min(...unanswered) >= TASKS_PER_WORKER;
 
     try {
       for await (const task of tasks) {
-        while (Math.min(...inHand) >= TASKS_PER_WORKER && !failure) await waitForProgress();
+        const message: ValidationTask = { ...task, id: sent };
+        sent += 1;
+
+        if (isFull() && !this.anyReady) {
+          results.set(message.id, this.runLocally(message));
+          mergeInOrder();
+          // Lets the workers' first messages arrive before the next task.
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+
+        while (isFull() && !failure) await waitForProgress();
         if (failure) throw failure;
 
-        const index = idlest();
-        const message: ValidationTask = { ...task, id: sent };
+        const index = unanswered.indexOf(Math.min(...unanswered));
         const transfer = 'bytes' in message ? [message.bytes.buffer as ArrayBuffer] : [];
         this.workers[index]!.postMessage(message, transfer);
-        inHand[index]! += 1;
-        sent += 1;
+        unanswered[index]! += 1;
       }
       while (nextToMerge < sent && !failure) await waitForProgress();
       if (failure) throw failure;
@@ -300,6 +325,11 @@ class ValidationPool {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private runLocally(task: ValidationTask): BatchResult {
+    this.localCheck ??= createEventChecker(this.catalog);
+    return runTask(task, this.localCheck, this.examplesPerKind);
   }
 }
 
