@@ -21,8 +21,8 @@ export {
   writeSnapshot,
   type Snapshot,
 } from './snapshot.js';
+export { createEventChecker } from './event-check.js';
 export {
-  createEventChecker,
   validateEventFiles,
   type EventValidationOptions,
   type EventValidationReport,

@@ -2,11 +2,8 @@ import { createReadStream, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-import { UNATTRIBUTED_FEATURE, validateEvent, type ModelCallEvent, type ValidationIssue } from '@telltale/schema';
-import type { TSchema } from 'typebox';
-import { Compile, type Validator } from 'typebox/compile';
-
-import { processBatch, type BatchResult, type EventCheck, type Problem } from './batch.js';
+import { processBatch, type BatchResult, type EventCheck } from './batch.js';
+import { createEventChecker } from './event-check.js';
 import type { CatalogSchema } from './extract.js';
 import { runTask, type ValidationReply, type ValidationTask } from './validation-task.js';
 
@@ -331,111 +328,4 @@ class ValidationPool {
     this.localCheck ??= createEventChecker(this.catalog);
     return runTask(task, this.localCheck, this.examplesPerKind);
   }
-}
-
-/** Returns a function that lists the problems of one parsed event. */
-export function createEventChecker(catalog: CatalogSchema | undefined): EventCheck {
-  const stateValidators = new Map<string, Validator>();
-  for (const [feature, schema] of Object.entries(catalog ?? {})) {
-    stateValidators.set(feature, Compile(schema.state as TSchema));
-  }
-
-  return (value) => {
-    const result = validateEvent(value);
-    if (!result.valid) return result.issues.map(coreProblem);
-
-    const event = result.value;
-    if (event.kind !== 'model_call') return NO_PROBLEMS;
-
-    const problems = catalog ? catalogProblems(event, catalog, stateValidators) : NO_PROBLEMS;
-    const missing = missingParts(event);
-    if (missing.length === 0) return problems;
-    return problems.length === 0 ? missing : [...problems, ...missing];
-  };
-}
-
-/** Shared result for a valid, complete event, so the common case allocates nothing. */
-const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
-
-function coreProblem(issue: ValidationIssue): Problem {
-  const pattern = issue.path.replace(/\/\d+(?=\/|$)/g, '/*') || '(event)';
-  return { kind: `schema: ${pattern} ${issue.keyword}`, category: 'invalid', path: issue.path, message: issue.message };
-}
-
-function catalogProblems(
-  event: ModelCallEvent,
-  catalog: CatalogSchema,
-  validators: Map<string, Validator>,
-): readonly Problem[] {
-  const feature = event.context.feature;
-  if (feature === UNATTRIBUTED_FEATURE) return NO_PROBLEMS;
-
-  const validator = validators.get(feature);
-  if (!validator) {
-    return [
-      {
-        kind: 'unknown-feature',
-        category: 'invalid',
-        path: '/context/feature',
-        message: `feature ${JSON.stringify(feature)} is not in the catalog; add it to the catalog type or fix the name`,
-      },
-    ];
-  }
-
-  const state = event.context.state ?? {};
-  if (validator.Check(state)) return NO_PROBLEMS;
-
-  return validator.Errors(state).flatMap((error): Problem[] => {
-    if (error.keyword === 'additionalProperties') {
-      const names = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      return names.map((name) => ({
-        kind: 'state-field-unknown',
-        category: 'invalid',
-        path: `/context/state${error.instancePath}/${name}`,
-        message: `state field "${name}" is not declared for feature "${feature}"; add it to the catalog type or stop sending it`,
-      }));
-    }
-    if (error.keyword === 'boolean') return [];
-    return [
-      {
-        kind: 'state-type-mismatch',
-        category: 'invalid',
-        path: `/context/state${error.instancePath}`,
-        message: `state of "${feature}" ${error.message} (${error.keyword}); the catalog type and the recorded value disagree`,
-      },
-    ];
-  });
-}
-
-/** Lists the parts of the four-tuple a valid event does not carry. */
-function missingParts(event: ModelCallEvent): Problem[] {
-  const problems: Problem[] = [];
-  const missing = (part: string, path: string, message: string): void => {
-    problems.push({ kind: `missing: ${part}`, category: 'incomplete', path, message });
-  };
-
-  if (event.prompt.messages.length === 0 && (event.prompt.system ?? []).length === 0) {
-    missing('prompt', '/prompt/messages', 'no prompt messages were recorded');
-  }
-  if (event.outcome.status === 'ok' && event.response === null) {
-    missing('response', '/response', 'the call succeeded but no response was recorded');
-  }
-  if (
-    event.outcome.status === 'ok' &&
-    event.usage.input_tokens === undefined &&
-    event.usage.output_tokens === undefined
-  ) {
-    missing('usage', '/usage', 'no token usage was recorded; for streams, ask the provider to include usage');
-  }
-  if (event.cost.usd === null) {
-    missing('cost', '/cost/usd', `the call is unpriced: ${event.cost.unpriced_reason ?? 'no reason given'}`);
-  }
-  if (event.context.missing?.includes('feature')) {
-    missing('feature', '/context/feature', 'no feature was set; wrap the call in withContext({ feature })');
-  }
-  if (event.context.missing?.includes('user')) {
-    missing('user', '/context/user', 'no user was set; pass the user id in the recorder context');
-  }
-
-  return problems;
 }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import type { CatalogSchema } from './extract.js';
-import { createEventChecker } from './validate-events.js';
+import { createEventChecker } from './event-check.js';
 import { runTask, type ValidationReply, type ValidationTask } from './validation-task.js';
 
 // One worker of the validation pool: it validates tasks and replies with their counts.

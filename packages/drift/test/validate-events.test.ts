@@ -77,6 +77,75 @@ describe('validateEventFiles', () => {
     expect(report.problems[0]?.examples[0]?.path).toBe('/context/state/templateId');
   });
 
+  test('missing state with required fields', async () => {
+    const report = await validateEventFiles([writeLines([event((value) => delete value.context.state)])], { catalog });
+
+    expect(report).toMatchObject({ valid: 0, invalid: 1 });
+    expect(report.problems[0]).toMatchObject({ kind: 'state-field-missing', category: 'invalid', count: 1 });
+    expect(report.problems[0]?.examples[0]?.path).toBe('/context/state/templateId');
+    expect(report.problems[0]?.examples[0]?.message).toContain('the event has no state');
+  });
+
+  test('required state field missing', async () => {
+    const report = await validateEventFiles(
+      [writeLines([event((value) => (value.context.state = { recipients: 2 }))])],
+      { catalog },
+    );
+
+    expect(report.problems[0]).toMatchObject({ kind: 'state-field-missing', count: 1 });
+    expect(report.problems[0]?.examples[0]?.message).toBe(
+      'state field "templateId" is required for feature "draft-email" but missing; send it or make it optional in the catalog type',
+    );
+  });
+
+  test('unknown feature names the closest one', async () => {
+    const report = await validateEventFiles([writeLines([event((value) => (value.context.feature = 'draft-mail'))])], {
+      catalog,
+    });
+
+    expect(report.problems[0]?.examples[0]?.message).toBe(
+      'feature "draft-mail" is not in the catalog (did you mean "draft-email"?); add it to the catalog type or fix the name',
+    );
+  });
+
+  test('unknown feature lists the known ones', async () => {
+    const report = await validateEventFiles([writeLines([event((value) => (value.context.feature = 'summarize'))])], {
+      catalog: { ...catalog, 'reply-suggest': catalog['draft-email']! },
+    });
+
+    expect(report.problems[0]?.examples[0]?.message).toBe(
+      'feature "summarize" is not in the catalog (known features: "draft-email", "reply-suggest"); add it to the catalog type or fix the name',
+    );
+  });
+
+  test('state messages name the allowed values', async () => {
+    const withTone: CatalogSchema = {
+      'draft-email': {
+        state: {
+          type: 'object',
+          properties: { templateId: { type: 'string' }, tone: { enum: ['formal', 'casual'] } },
+          required: ['templateId'],
+          additionalProperties: false,
+        },
+      },
+    };
+    const lines = [
+      event((value) => (value.context.state = { templateId: 'a', tone: 'angry' })),
+      event((value) => (value.context.state = { templateId: 'a', mood: 'calm' })),
+    ];
+
+    const report = await validateEventFiles([writeLines(lines)], { catalog: withTone });
+
+    const mismatch = report.problems.find((problem) => problem.kind === 'state-type-mismatch');
+    const unknown = report.problems.find((problem) => problem.kind === 'state-field-unknown');
+    expect(mismatch?.examples[0]?.message).toBe(
+      'state of "draft-email" must be one of "formal", "casual" (enum); the catalog type and the recorded value disagree',
+    );
+    expect(unknown?.examples[0]?.message).toBe(
+      'state field "mood" is not declared for feature "draft-email" (declared: "templateId", "tone"); add it to the catalog type or stop sending it',
+    );
+  });
+
   test('missing four-tuple parts', async () => {
     const lines = [
       event((value) => {
