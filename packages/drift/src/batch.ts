@@ -134,7 +134,8 @@ export class BatchValidator {
 /** UTF-8 byte order mark, which some editors and Windows tools put before the first line. */
 export const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
 
-function startsWithByteOrderMark(bytes: Buffer, start: number, end: number): boolean {
+/** Returns whether the line in `[start, end)` begins with {@link BYTE_ORDER_MARK}. */
+export function startsWithByteOrderMark(bytes: Uint8Array, start: number, end: number): boolean {
   return (
     end - start >= BYTE_ORDER_MARK.length &&
     bytes[start] === BYTE_ORDER_MARK[0] &&
