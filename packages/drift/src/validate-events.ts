@@ -2,10 +2,10 @@ import { createReadStream, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-import { processBatch, type BatchResult, type EventCheck } from './batch.js';
+import { processBatch, type BatchResult } from './batch.js';
 import { createEventChecker } from './event-check.js';
 import type { CatalogSchema } from './extract.js';
-import { runTask, type ValidationReply, type ValidationTask } from './validation-task.js';
+import type { ValidationReply, ValidationTask } from './validation-task.js';
 
 /** Whether a kind of problem makes an event invalid or only leaves a part of the four-tuple missing. */
 export type ProblemCategory = 'invalid' | 'incomplete';
@@ -223,27 +223,15 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
 /** Tasks queued per worker: one running and one waiting, so a worker need not wait for the main thread. */
 const TASKS_PER_WORKER = 2;
 
-/**
- * Worker threads that validate tasks; results are merged in task order. A worker loads hundreds
- * of modules of the schema library first, which took 0.3 to 0.5 s on the 2-vCPU benchmark machine,
- * so until the first worker is ready, the main thread validates the tasks that do not fit in the
- * workers' queues.
- */
+/** Worker threads that validate tasks; results are merged in task order. */
 class ValidationPool {
   private readonly workers: Worker[];
-  private anyReady = false;
-  private localCheck: EventCheck | undefined;
 
-  constructor(
-    size: number,
-    private readonly catalog: CatalogSchema | undefined,
-    private readonly examplesPerKind: number,
-  ) {
-    this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(WORKER_URL, { workerData: { catalog, examplesPerKind } });
-      worker.once('message', () => (this.anyReady = true));
-      return worker;
-    });
+  constructor(size: number, catalog: CatalogSchema | undefined, examplesPerKind: number) {
+    this.workers = Array.from(
+      { length: size },
+      () => new Worker(WORKER_URL, { workerData: { catalog, examplesPerKind } }),
+    );
   }
 
   /**
@@ -270,8 +258,6 @@ class ValidationPool {
     };
     const listeners = this.workers.map((worker, index) => {
       const onMessage = (reply: ValidationReply): void => {
-        if ('ready' in reply) return;
-
         unanswered[index]! -= 1;
         if ('error' in reply) failure ??= Object.assign(new Error(reply.error.message), reply.error);
         else results.set(reply.id, reply.result);
@@ -294,14 +280,6 @@ class ValidationPool {
         const message: ValidationTask = { ...task, id: sent };
         sent += 1;
 
-        if (isFull() && !this.anyReady) {
-          results.set(message.id, this.runLocally(message));
-          mergeInOrder();
-          // Lets the workers' first messages arrive before the next task.
-          await new Promise((resolve) => setImmediate(resolve));
-          continue;
-        }
-
         while (isFull() && !failure) await waitForProgress();
         if (failure) throw failure;
 
@@ -322,10 +300,5 @@ class ValidationPool {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
-  }
-
-  private runLocally(task: ValidationTask): BatchResult {
-    this.localCheck ??= createEventChecker(this.catalog);
-    return runTask(task, this.localCheck, this.examplesPerKind);
   }
 }

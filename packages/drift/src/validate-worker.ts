@@ -11,7 +11,6 @@ const check = createEventChecker(catalog);
 parentPort?.on('message', (task: ValidationTask) => {
   parentPort?.postMessage(reply(task));
 });
-parentPort?.postMessage({ ready: true } satisfies ValidationReply);
 
 function reply(task: ValidationTask): ValidationReply {
   try {

@@ -6,15 +6,14 @@ export type ValidationTask =
   { id: number; bytes: Uint8Array; atInputStart: boolean } | { id: number; path: string; start: number; end: number };
 
 /**
- * A worker's message: that it has loaded, or its reply to one task. Errors carry the fields that
- * callers branch on, because only those survive the copy between threads.
+ * A worker's reply to one task. Errors carry the fields that callers branch on, because only
+ * those survive the copy between threads.
  */
 export type ValidationReply =
-  | { ready: true }
   | { id: number; result: BatchResult }
   | { id: number; error: { message: string; code?: string | undefined; path?: string | undefined } };
 
-/** Validates the lines of one task, on a worker or on the main thread. */
+/** Validates the lines of one task. */
 export function runTask(task: ValidationTask, check: EventCheck, examplesPerKind: number): BatchResult {
   if ('path' in task) return validateFileRange(task.path, task.start, task.end, check, examplesPerKind);
 
