@@ -240,6 +240,16 @@ describe('telltale drift validate', () => {
     expect(telltale(dir, ['drift', 'validate', '--strict', '-'], `${unpriced}\n`).status).toBe(1);
   });
 
+  test('empty input fails with a message', () => {
+    const dir = app(v1);
+    telltale(dir, ['drift', '--update']);
+
+    const result = telltale(dir, ['drift', 'validate', '-'], '\n\n');
+
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('no events in -: the input is empty or has only blank lines');
+  });
+
   test('github annotations', () => {
     const dir = app(v1);
     telltale(dir, ['drift', '--update']);

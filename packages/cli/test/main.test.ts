@@ -59,6 +59,14 @@ describe('telltale validate', () => {
     expect(io.stdout()).toContain('2 events, all valid');
   });
 
+  test('empty input fails with a message', async () => {
+    const io = captureOutput();
+    const file = writeEvents(['', '  ']);
+
+    expect(await main(['validate', file], io.output)).toBe(1);
+    expect(io.stdout()).toContain(`no events in ${file}: the input is empty or has only blank lines`);
+  });
+
   test('reports paths, messages and line numbers', async () => {
     const io = captureOutput();
     const broken = validModelCall() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -3,7 +3,14 @@ export { diffSchemas, evaluate, type Acknowledgements, type Change, type CoreVer
 export { CatalogError, extractCatalog, type CatalogSchema, type FeatureSchema } from './extract.js';
 export { canonicalize, type JsonSchema } from './json-schema.js';
 export { readJsonLines, type JsonLine } from './jsonl.js';
-export { DRIFT_FORMATS, driftReporters, validationReporters, type DriftFormat, type Styles } from './reporters.js';
+export {
+  DRIFT_FORMATS,
+  driftReporters,
+  noEventsMessage,
+  validationReporters,
+  type DriftFormat,
+  type Styles,
+} from './reporters.js';
 export {
   RULES,
   severityOf,
@@ -21,8 +28,8 @@ export {
   writeSnapshot,
   type Snapshot,
 } from './snapshot.js';
+export { createEventChecker } from './event-check.js';
 export {
-  createEventChecker,
   validateEventFiles,
   type EventValidationOptions,
   type EventValidationReport,

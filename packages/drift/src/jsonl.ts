@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 
+import { BYTE_ORDER_MARK, isBlank, startsWithByteOrderMark } from './batch.js';
+
 /** One line of a JSON Lines input, with its 1-based line number. */
 export type JsonLine =
   | { line: number; ok: true; value: unknown }
@@ -11,14 +13,16 @@ const NEWLINE = 0x0a;
 /**
  * Reads JSON Lines from a file path, or from standard input for `-`, one parsed value per
  * non-blank line. Lines are split on raw bytes before decoding, so a line with invalid UTF-8 is
- * reported on its own instead of being silently replaced with U+FFFD.
+ * reported on its own instead of being silently replaced with U+FFFD. A UTF-8 byte order mark is
+ * skipped before the first line only, as `telltale drift validate` does.
  */
 export async function* readJsonLines(
   source: string,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): AsyncGenerator<JsonLine> {
   const stream = source === '-' ? stdin : createReadStream(source);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // ignoreBOM keeps a byte order mark in the text, because only the one before line 1 is skipped.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let pending: Buffer[] = [];
   let lineNumber = 0;
 
@@ -48,14 +52,15 @@ export async function* readJsonLines(
 }
 
 function parseLine(bytes: Buffer, line: number, decoder: TextDecoder): JsonLine | undefined {
+  const start = line === 1 && startsWithByteOrderMark(bytes, 0, bytes.length) ? BYTE_ORDER_MARK.length : 0;
+  if (isBlank(bytes, start, bytes.length)) return undefined;
+
   let text: string;
   try {
-    text = decoder.decode(bytes);
+    text = decoder.decode(bytes.subarray(start));
   } catch {
     return { line, ok: false, reason: 'invalid-utf8', message: 'is not valid UTF-8; re-encode the file as UTF-8' };
   }
-
-  if (text.trim() === '') return undefined;
 
   try {
     return { line, ok: true, value: JSON.parse(text) as unknown };

@@ -135,6 +135,8 @@ function renderValidationText(report: EventValidationReport, styles: Styles = pl
     }
   }
 
+  if (report.events === 0) return `${styles.red(noEventsMessage(report.sources))}\n`;
+
   const catalog = report.catalogChecked ? '' : ' (core schema only: no catalog)';
   const summary = `${report.events} events: ${report.valid} valid, ${report.invalid} invalid, ${report.incomplete} with missing parts${catalog}`;
   lines.push(`${lines.length > 0 ? '\n' : ''}${report.invalid > 0 ? styles.red(summary) : styles.green(summary)}`);
@@ -145,7 +147,9 @@ function renderValidationMarkdown(report: EventValidationReport): string {
   const lines = [
     '### Recorded events',
     '',
-    `${report.events} events: ${report.valid} valid, ${report.invalid} invalid, ${report.incomplete} with missing parts.`,
+    report.events === 0
+      ? `${escapeCell(noEventsMessage(report.sources))}.`
+      : `${report.events} events: ${report.valid} valid, ${report.invalid} invalid, ${report.incomplete} with missing parts.`,
   ];
   if (report.problems.length > 0) {
     lines.push('', '| problem | kind | count | first example |', '| --- | --- | ---: | --- |');
@@ -161,6 +165,8 @@ function renderValidationMarkdown(report: EventValidationReport): string {
 }
 
 function renderValidationGithub(report: EventValidationReport): string {
+  if (report.events === 0) return `::error title=no events::${escapeData(noEventsMessage(report.sources))}\n`;
+
   const lines: string[] = [];
   for (const problem of report.problems) {
     for (const example of problem.examples) {
@@ -172,6 +178,11 @@ function renderValidationGithub(report: EventValidationReport): string {
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** Explains an input without events, which validates nothing and so must not pass as valid. */
+export function noEventsMessage(sources: readonly string[]): string {
+  return `no events in ${sources.join(', ')}: the input is empty or has only blank lines; check that the recorder's JSON Lines sink writes there`;
 }
 
 function countBySeverity(findings: Finding[]): Record<'breaking' | 'warning' | 'info', number> {

@@ -2,12 +2,10 @@ import { createReadStream, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-import { UNATTRIBUTED_FEATURE, validateEvent, type ModelCallEvent, type ValidationIssue } from '@telltale/schema';
-import type { TSchema } from 'typebox';
-import { Compile, type Validator } from 'typebox/compile';
-
-import { processBatch, type BatchResult, type Problem } from './batch.js';
+import { processBatch, type BatchResult } from './batch.js';
+import { createEventChecker } from './event-check.js';
 import type { CatalogSchema } from './extract.js';
+import type { ValidationReply, ValidationTask } from './validation-task.js';
 
 /** Whether a kind of problem makes an event invalid or only leaves a part of the four-tuple missing. */
 export type ProblemCategory = 'invalid' | 'incomplete';
@@ -46,8 +44,10 @@ export interface EventValidationOptions {
 
 /**
  * Validates JSON Lines events from files (or `-` for standard input) against the core schema
- * and, when given, the feature catalog. It streams in batches of about 1 MiB, so memory stays
- * flat for files of any size. Large inputs are spread over a pool of worker threads.
+ * and, when given, the feature catalog. It streams in batches of about 1 MiB, so memory stays flat
+ * for inputs of any size. With a pool of worker threads, each worker reads its own ranges of a
+ * regular file. Standard input and other streams are read by the main thread and sent to the
+ * workers in batches.
  */
 export async function validateEventFiles(
   sources: readonly string[],
@@ -82,8 +82,16 @@ export async function validateEventFiles(
         }
       };
 
-      if (pool) await pool.run(readBatches(source), merge);
-      else for await (const batch of readBatches(source)) merge(processBatch(batch, check!, examplesPerKind));
+      if (pool) {
+        const size = regularFileSize(source);
+        await pool.run(size === undefined ? batchTasks(readBatches(source)) : rangeTasks(source, size), merge);
+      } else {
+        let atInputStart = true;
+        for await (const batch of readBatches(source)) {
+          merge(processBatch(batch, check!, examplesPerKind, atInputStart));
+          atInputStart = false;
+        }
+      }
     }
   } finally {
     await pool?.close();
@@ -157,22 +165,53 @@ async function* readBatches(source: string): AsyncGenerator<Buffer> {
   if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }
 
+/** A task before the pool numbers it. */
+type PendingTask = DistributiveOmit<ValidationTask, 'id'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+async function* batchTasks(batches: AsyncIterable<Buffer>): AsyncGenerator<PendingTask> {
+  let atInputStart = true;
+  for await (const batch of batches) {
+    // A batch that owns its whole ArrayBuffer moves to the worker as is. One that shares a
+    // pooled buffer (small inputs) is copied first, because transferring would detach the pool.
+    const owned = batch.byteOffset === 0 && batch.buffer.byteLength >= POOL_LIMIT_BYTES;
+    const bytes = owned ? new Uint8Array(batch.buffer as ArrayBuffer, 0, batch.byteLength) : new Uint8Array(batch);
+    yield { bytes, atInputStart };
+    atInputStart = false;
+  }
+}
+
+/**
+ * Bytes of a file that one worker task covers. Smaller ranges balance the load better at the end
+ * of a file; each range costs one message each way and one file open.
+ */
+const RANGE_BYTES = 8 * 1024 * 1024;
+
+function* rangeTasks(path: string, size: number): Generator<PendingTask> {
+  for (let start = 0; start < size; start += RANGE_BYTES) {
+    yield { path, start, end: Math.min(size, start + RANGE_BYTES) };
+  }
+}
+
+/** Returns the size of a regular file, or undefined for standard input, pipes, devices and paths that cannot be read. */
+function regularFileSize(source: string): number | undefined {
+  if (source === '-') return undefined;
+  try {
+    const stats = statSync(source);
+    return stats.isFile() ? stats.size : undefined;
+  } catch {
+    // The streaming read reports the error with its path.
+    return undefined;
+  }
+}
+
 /** Files smaller than this are validated on the main thread: starting workers would cost more. */
 const WORKER_THRESHOLD_BYTES = 16 * 1024 * 1024;
 
 function defaultWorkerCount(sources: readonly string[]): number {
-  const total = sources.reduce((sum, source) => (source === '-' ? sum : sum + sizeOf(source)), 0);
+  const total = sources.reduce((sum, source) => sum + (regularFileSize(source) ?? 0), 0);
   if (total < WORKER_THRESHOLD_BYTES) return 1;
   return Math.min(4, availableParallelism());
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    // The read that follows reports the missing file with its path.
-    return 0;
-  }
 }
 
 // vitest runs the TypeScript sources, and a worker needs compiled JavaScript, which `npm test`
@@ -181,7 +220,10 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('../dist/validate-worker.js', import.meta.url)
   : new URL('./validate-worker.js', import.meta.url);
 
-/** Worker threads that validate batches; results are merged in input order. */
+/** Tasks queued per worker: one running and one waiting, so a worker need not wait for the main thread. */
+const TASKS_PER_WORKER = 2;
+
+/** Worker threads that validate tasks; results are merged in task order. */
 class ValidationPool {
   private readonly workers: Worker[];
 
@@ -192,51 +234,64 @@ class ValidationPool {
     );
   }
 
-  /** Sends every batch to the pool and calls `merge` for each result in the order of the batches. */
-  async run(batches: AsyncIterable<Buffer>, merge: (result: BatchResult) => void): Promise<void> {
+  /**
+   * Sends every task to the worker with the fewest unanswered tasks and calls `merge` for each
+   * result in the order of the tasks.
+   */
+  async run(
+    tasks: AsyncIterable<PendingTask> | Iterable<PendingTask>,
+    merge: (result: BatchResult) => void,
+  ): Promise<void> {
     const results = new Map<number, BatchResult>();
-    const maxInFlight = this.workers.length * 2;
+    const unanswered = this.workers.map(() => 0);
     let nextToMerge = 0;
     let sent = 0;
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
 
-    const onMessage = (message: { id: number; result: BatchResult }): void => {
-      results.set(message.id, message.result);
+    const mergeInOrder = (): void => {
       while (results.has(nextToMerge)) {
         merge(results.get(nextToMerge)!);
         results.delete(nextToMerge);
         nextToMerge += 1;
       }
-      wake?.();
     };
-    const onError = (error: Error): void => {
-      failure = error;
-      wake?.();
-    };
-    const waitForProgress = (): Promise<void> => new Promise((resolve) => (wake = resolve));
-
-    for (const worker of this.workers) {
+    const listeners = this.workers.map((worker, index) => {
+      const onMessage = (reply: ValidationReply): void => {
+        unanswered[index]! -= 1;
+        if ('error' in reply) failure ??= Object.assign(new Error(reply.error.message), reply.error);
+        else results.set(reply.id, reply.result);
+        mergeInOrder();
+        wake?.();
+      };
+      const onError = (error: Error): void => {
+        failure ??= error;
+        wake?.();
+      };
       worker.on('message', onMessage);
       worker.on('error', onError);
-    }
+      return { worker, onMessage, onError };
+    });
+    const waitForProgress = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+    const isFull = (): boolean => Math.min(...unanswered) >= TASKS_PER_WORKER;
 
     try {
-      for await (const batch of batches) {
-        while (sent - nextToMerge >= maxInFlight && !failure) await waitForProgress();
+      for await (const task of tasks) {
+        const message: ValidationTask = { ...task, id: sent };
+        sent += 1;
+
+        while (isFull() && !failure) await waitForProgress();
         if (failure) throw failure;
 
-        // A batch that owns its whole ArrayBuffer moves to the worker as is. One that shares a
-        // pooled buffer (small inputs) is copied first, because transferring would detach the pool.
-        const owned = batch.byteOffset === 0 && batch.buffer.byteLength >= POOL_LIMIT_BYTES;
-        const bytes = owned ? new Uint8Array(batch.buffer as ArrayBuffer, 0, batch.byteLength) : new Uint8Array(batch);
-        this.workers[sent % this.workers.length]!.postMessage({ id: sent, bytes }, [bytes.buffer]);
-        sent += 1;
+        const index = unanswered.indexOf(Math.min(...unanswered));
+        const transfer = 'bytes' in message ? [message.bytes.buffer as ArrayBuffer] : [];
+        this.workers[index]!.postMessage(message, transfer);
+        unanswered[index]! += 1;
       }
       while (nextToMerge < sent && !failure) await waitForProgress();
       if (failure) throw failure;
     } finally {
-      for (const worker of this.workers) {
+      for (const { worker, onMessage, onError } of listeners) {
         worker.off('message', onMessage);
         worker.off('error', onError);
       }
@@ -246,103 +301,4 @@ class ValidationPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
-}
-
-/** Returns a function that lists the problems of one parsed event. */
-export function createEventChecker(catalog: CatalogSchema | undefined): (value: unknown) => Problem[] {
-  const stateValidators = new Map<string, Validator>();
-  for (const [feature, schema] of Object.entries(catalog ?? {})) {
-    stateValidators.set(feature, Compile(schema.state as TSchema));
-  }
-
-  return (value) => {
-    const result = validateEvent(value);
-    if (!result.valid) return result.issues.map(coreProblem);
-
-    const event = result.value;
-    if (event.kind !== 'model_call') return [];
-
-    const problems = catalog ? catalogProblems(event, catalog, stateValidators) : [];
-    problems.push(...missingParts(event));
-    return problems;
-  };
-}
-
-function coreProblem(issue: ValidationIssue): Problem {
-  const pattern = issue.path.replace(/\/\d+(?=\/|$)/g, '/*') || '(event)';
-  return { kind: `schema: ${pattern} ${issue.keyword}`, category: 'invalid', path: issue.path, message: issue.message };
-}
-
-function catalogProblems(event: ModelCallEvent, catalog: CatalogSchema, validators: Map<string, Validator>): Problem[] {
-  const feature = event.context.feature;
-  if (feature === UNATTRIBUTED_FEATURE) return [];
-
-  const validator = validators.get(feature);
-  if (!validator) {
-    return [
-      {
-        kind: 'unknown-feature',
-        category: 'invalid',
-        path: '/context/feature',
-        message: `feature ${JSON.stringify(feature)} is not in the catalog; add it to the catalog type or fix the name`,
-      },
-    ];
-  }
-
-  const state = event.context.state ?? {};
-  if (validator.Check(state)) return [];
-
-  return validator.Errors(state).flatMap((error): Problem[] => {
-    if (error.keyword === 'additionalProperties') {
-      const names = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      return names.map((name) => ({
-        kind: 'state-field-unknown',
-        category: 'invalid',
-        path: `/context/state${error.instancePath}/${name}`,
-        message: `state field "${name}" is not declared for feature "${feature}"; add it to the catalog type or stop sending it`,
-      }));
-    }
-    if (error.keyword === 'boolean') return [];
-    return [
-      {
-        kind: 'state-type-mismatch',
-        category: 'invalid',
-        path: `/context/state${error.instancePath}`,
-        message: `state of "${feature}" ${error.message} (${error.keyword}); the catalog type and the recorded value disagree`,
-      },
-    ];
-  });
-}
-
-/** Lists the parts of the four-tuple a valid event does not carry. */
-function missingParts(event: ModelCallEvent): Problem[] {
-  const problems: Problem[] = [];
-  const missing = (part: string, path: string, message: string): void => {
-    problems.push({ kind: `missing: ${part}`, category: 'incomplete', path, message });
-  };
-
-  if (event.prompt.messages.length === 0 && (event.prompt.system ?? []).length === 0) {
-    missing('prompt', '/prompt/messages', 'no prompt messages were recorded');
-  }
-  if (event.outcome.status === 'ok' && event.response === null) {
-    missing('response', '/response', 'the call succeeded but no response was recorded');
-  }
-  if (
-    event.outcome.status === 'ok' &&
-    event.usage.input_tokens === undefined &&
-    event.usage.output_tokens === undefined
-  ) {
-    missing('usage', '/usage', 'no token usage was recorded; for streams, ask the provider to include usage');
-  }
-  if (event.cost.usd === null) {
-    missing('cost', '/cost/usd', `the call is unpriced: ${event.cost.unpriced_reason ?? 'no reason given'}`);
-  }
-  if (event.context.missing?.includes('feature')) {
-    missing('feature', '/context/feature', 'no feature was set; wrap the call in withContext({ feature })');
-  }
-  if (event.context.missing?.includes('user')) {
-    missing('user', '/context/user', 'no user was set; pass the user id in the recorder context');
-  }
-
-  return problems;
 }

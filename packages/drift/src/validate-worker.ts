@@ -1,14 +1,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { processBatch } from './batch.js';
 import type { CatalogSchema } from './extract.js';
-import { createEventChecker } from './validate-events.js';
+import { createEventChecker } from './event-check.js';
+import { runTask, type ValidationReply, type ValidationTask } from './validation-task.js';
 
-// One worker of the validation pool: it receives batches of JSON Lines bytes and returns their counts.
+// One worker of the validation pool: it validates tasks and replies with their counts.
 const { catalog, examplesPerKind } = workerData as { catalog: CatalogSchema | undefined; examplesPerKind: number };
 const check = createEventChecker(catalog);
 
-parentPort?.on('message', (message: { id: number; bytes: Uint8Array }) => {
-  const bytes = Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength);
-  parentPort?.postMessage({ id: message.id, result: processBatch(bytes, check, examplesPerKind) });
+parentPort?.on('message', (task: ValidationTask) => {
+  parentPort?.postMessage(reply(task));
 });
+
+function reply(task: ValidationTask): ValidationReply {
+  try {
+    return { id: task.id, result: runTask(task, check, examplesPerKind) };
+  } catch (error) {
+    const { message, code, path } = error as NodeJS.ErrnoException;
+    return { id: task.id, error: { message, code, path } };
+  }
+}

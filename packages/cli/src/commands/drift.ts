@@ -116,7 +116,8 @@ Examples:
 Checks every event: core schema, unknown features, state fields not in the catalog, state type
 mismatches, and missing four-tuple parts (prompt, response, usage, cost, feature, user). Counts
 each kind of problem with its first examples and their line numbers. Streams, so files of any
-size work. Exit codes: 0 valid, 1 invalid events (or missing parts with --strict), 2 usage error.`,
+size work. Exit codes: 0 valid, 1 invalid events, no events at all (or missing parts with
+--strict), 2 usage error.`,
     )
     .action(async (files: string[], options: ValidateOptions) => {
       const catalog = options.catalog
@@ -130,7 +131,8 @@ size work. Exit codes: 0 valid, 1 invalid events (or missing parts with --strict
       progress(undefined);
 
       writeReport(output, options.output, validationReporters[options.format](report, stylesOf(output, options)));
-      if (report.invalid > 0 || (options.strict === true && report.incomplete > 0)) output.exitCode = EXIT_FINDINGS;
+      const failed = report.events === 0 || report.invalid > 0 || (options.strict === true && report.incomplete > 0);
+      if (failed) output.exitCode = EXIT_FINDINGS;
     });
 }
 

@@ -1,7 +1,7 @@
 import { validateEvent, type ValidationIssue } from '@telltale/schema';
 import type { Command } from 'commander';
 
-import { readJsonLines } from '@telltale/drift';
+import { noEventsMessage, readJsonLines } from '@telltale/drift';
 import { EXIT_FINDINGS, UsageError, type Output } from '../output.js';
 import { formatOption } from '../program.js';
 
@@ -42,7 +42,8 @@ export function registerValidateCommand(program: Command, output: Output): void 
       'after',
       `
 Every line must be a model_call or feedback event. Problems are counted per kind, with the
-first ${EXAMPLES_PER_KIND} examples of each and their line numbers. Exit code 1 when any line is invalid.
+first ${EXAMPLES_PER_KIND} examples of each and their line numbers. Exit code 1 when any line is
+invalid or the input has no events.
 
 Example:
   telltale validate events.jsonl
@@ -51,7 +52,7 @@ Example:
     .action(async (files: string[], options: { format: Format }) => {
       const report = await validateFiles(files, output);
       output.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, output));
-      if (report.invalid > 0) output.exitCode = EXIT_FINDINGS;
+      if (report.invalid > 0 || report.events === 0) output.exitCode = EXIT_FINDINGS;
     });
 }
 
@@ -136,6 +137,8 @@ function renderText(report: ValidateReport, output: Output): string {
       lines.push(`  ${example.source}:${example.line} ${example.path || '(line)'}: ${example.message}`);
     }
   }
+
+  if (report.events === 0) return `${red(noEventsMessage(report.sources))}\n`;
 
   const summary =
     report.invalid === 0
