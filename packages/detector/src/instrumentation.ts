@@ -1,6 +1,6 @@
 import type TS from 'typescript';
 
-import { matchesPackage, type CatalogEntry, type PackageSpecifier } from './catalog.js';
+import { matchesPackage, type PackageSpecifier } from './catalog.js';
 import type { PackageResolver } from './packages.js';
 import { declarationNames, enclosingFunction, skipOuterExpressions } from './syntax.js';
 import { hasPropertyDeclaredIn, isFalseType, requiredPropertyType } from './types.js';
@@ -24,6 +24,14 @@ export interface JudgeOptions {
   packages: PackageResolver;
   wrappers: readonly PackageSpecifier[];
   requiredContext: readonly ContextPartName[];
+}
+
+/** Options of the judgement of one model call: the shared options and facts about the call. */
+export interface CallJudgeOptions extends JudgeOptions {
+  /** The call is to the Vercel AI SDK, whose telemetry options count. */
+  aiSdk: boolean;
+  /** The call goes through a proxy that records it. */
+  proxy?: 'helicone' | undefined;
 }
 
 export interface Judgement {
@@ -52,8 +60,7 @@ export function judgeInstrumentation(
   ts: typeof TS,
   checker: TS.TypeChecker,
   node: TS.CallExpression,
-  entry: CatalogEntry,
-  options: JudgeOptions,
+  options: CallJudgeOptions,
 ): Judgement {
   const context = new ContextCollector(ts, checker, node);
   const resolveCall = (call: TS.CallExpression): CallTarget | undefined =>
@@ -61,10 +68,11 @@ export function judgeInstrumentation(
 
   const clientReason = judgeClient(ts, checker, node, options, resolveCall, context);
   const enclosingReason = judgeEnclosingCallbacks(ts, node, options, resolveCall, context);
-  const telemetryReason = entry.packages.includes('ai') ? judgeAiSdkTelemetry(ts, checker, node, context) : undefined;
+  const telemetryReason = options.aiSdk ? judgeAiSdkTelemetry(ts, checker, node, context) : undefined;
   const heliconeReason = judgeHeliconeHeaders(ts, checker, node, context);
+  const proxyReason: InstrumentationReason | undefined = options.proxy;
 
-  const reason = clientReason ?? enclosingReason ?? telemetryReason ?? heliconeReason ?? 'none';
+  const reason = clientReason ?? enclosingReason ?? telemetryReason ?? heliconeReason ?? proxyReason ?? 'none';
   const { missingContext, contextKnown } = context.result(
     options.requiredContext,
     enclosingFunction(ts, node) === undefined,
