@@ -23,6 +23,8 @@ import { PackageResolver } from './packages.js';
 import { calleeName, collectAliasNames, declarationNames, memberChain, skipOuterExpressions } from './syntax.js';
 import { extendsOneOf, isUnknownType } from './types.js';
 
+const GLOBAL_OBJECT_NAMES = new Set(['globalThis', 'window', 'self']);
+
 export type InstrumentationStatus = 'instrumented' | 'not-instrumented' | 'unresolved';
 
 /** The detector's verdict on one model call. */
@@ -106,9 +108,13 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
   const matchesByDeclaration = new WeakMap<TS.Node, Match[]>();
 
   function isCandidate(node: TS.CallExpression): boolean {
+    return isSdkCandidate(node) || http.isCandidate(node);
+  }
+
+  function isSdkCandidate(node: TS.CallExpression): boolean {
     const name = calleeName(ts, node.expression);
     if (name === undefined) return false;
-    if (catalogNames.has(name) || http.isCandidate(node)) return true;
+    if (catalogNames.has(name)) return true;
 
     const sourceFile = node.getSourceFile();
     let aliases = aliasNamesByFile.get(sourceFile);
@@ -213,7 +219,8 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
   }
 
   function detect(checker: TS.TypeChecker, node: TS.CallExpression): ModelCall | undefined {
-    if (!isCandidate(node)) return undefined;
+    // A call that only the HTTP filter keeps skips the SDK lookup, which resolves its signature.
+    if (!isSdkCandidate(node)) return detectHttp(checker, node);
 
     const resolved = resolveMatch(checker, node);
     if (resolved === undefined) return detectHttp(checker, node);
@@ -234,6 +241,7 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
     const judgement = judgeInstrumentation(ts, checker, node, {
       ...judgeOptions,
       aiSdk: resolved.entry.packages.includes('ai'),
+      traceClient: true,
     });
     return { node, ...describe(resolved), ...verdictOf(judgement) };
   }
@@ -248,6 +256,7 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
       ...judgeOptions,
       aiSdk: false,
       proxy: endpoint.proxy,
+      traceClient: !isGlobalObjectMember(ts, node.expression),
     });
     return {
       node,
@@ -277,6 +286,12 @@ function describe(match: Match): Pick<ModelCall, 'entry' | 'http' | 'provider' |
     method: match.method,
     operation: match.entry.operation,
   };
+}
+
+/** Tells whether a callee is read from the global object: `globalThis.fetch`, `window.fetch`, `self.fetch`. */
+function isGlobalObjectMember(ts: typeof TS, callee: TS.Expression): boolean {
+  const { root, names } = memberChain(ts, callee);
+  return names.length === 1 && ts.isIdentifier(root) && GLOBAL_OBJECT_NAMES.has(root.text);
 }
 
 function verdictOf(judgement: Judgement): Pick<ModelCall, 'status' | 'reason' | 'missingContext' | 'contextKnown'> {

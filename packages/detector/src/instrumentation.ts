@@ -32,6 +32,11 @@ export interface CallJudgeOptions extends JudgeOptions {
   aiSdk: boolean;
   /** The call goes through a proxy that records it. */
   proxy?: 'helicone' | undefined;
+  /**
+   * False when the receiver is the global object (`globalThis.fetch`), which neither `instrument()`
+   * nor a wrapper returns. Its type has thousands of members, which are slow to read.
+   */
+  traceClient: boolean;
 }
 
 export interface Judgement {
@@ -66,7 +71,7 @@ export function judgeInstrumentation(
   const resolveCall = (call: TS.CallExpression): CallTarget | undefined =>
     callTarget(ts, checker, options.packages, call);
 
-  const clientReason = judgeClient(ts, checker, node, options, resolveCall, context);
+  const clientReason = options.traceClient ? judgeClient(ts, checker, node, options, resolveCall, context) : undefined;
   const enclosingReason = judgeEnclosingCallbacks(ts, node, options, resolveCall, context);
   const telemetryReason = options.aiSdk ? judgeAiSdkTelemetry(ts, checker, node, context) : undefined;
   const heliconeReason = judgeHeliconeHeaders(ts, checker, node, context);
