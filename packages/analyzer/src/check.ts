@@ -279,9 +279,10 @@ function toCallSite(plan: ProjectPlan, sourceFile: ts.SourceFile, call: ModelCal
     package: call.package,
     method: call.method,
     operation: call.operation,
+    endpoint: call.http?.match.target,
     callee: calleeText(node.expression, sourceFile),
     enclosingSymbol: enclosingSymbolName(node),
-    model: staticModel(node, acrossSeam<ts.TypeChecker>(checker)),
+    model: staticModel(call, acrossSeam<ts.TypeChecker>(checker)),
     feature: staticFeature(node),
     verdict: call.status,
     reason: describeReason(call),
@@ -296,9 +297,16 @@ function calleeText(expression: ts.Expression, sourceFile: ts.SourceFile): strin
     .replace(/\?\./g, '.');
 }
 
-/** Returns the `model` argument when it is a string literal or a constant of a literal type. */
-function staticModel(node: ts.CallExpression, checker: ts.TypeChecker): string | undefined {
-  for (const argument of node.arguments) {
+/**
+ * Returns the `model` argument when it is a string literal or a constant of a literal type. For a
+ * call over raw HTTP, the model is read from the request body.
+ */
+function staticModel(call: ModelCall, checker: ts.TypeChecker): string | undefined {
+  const node = acrossSeam<ts.CallExpression>(call.node);
+  const candidates = call.http === undefined ? node.arguments : [acrossSeam<ts.Expression | undefined>(call.http.body)];
+
+  for (const argument of candidates) {
+    if (argument === undefined || !ts.isObjectLiteralExpression(argument)) continue;
     if (!ts.isObjectLiteralExpression(argument)) continue;
     for (const property of argument.properties) {
       if (!ts.isPropertyAssignment(property) || property.name.getText() !== 'model') continue;

@@ -19,6 +19,11 @@ export interface CallSite {
   package: string;
   method: string;
   operation: string;
+  /**
+   * Host and path of a model call sent over raw HTTP, such as `api.openai.com/v1/chat/completions`,
+   * with each part only known at run time written as `*`.
+   */
+  endpoint?: string | undefined;
   /** Callee as written, such as `openai.chat.completions.create`. */
   callee: string;
   /** Function, method or class the call sits in; `<module>` at the top level. */
@@ -105,7 +110,7 @@ export function findingsOf(site: CallSite): Finding[] {
     site,
     fingerprint: fingerprintOf(ruleId, site),
   });
-  const kind = `${site.package}, ${site.operation}`;
+  const kind = site.endpoint === undefined ? `${site.package}, ${site.operation}` : `POST ${site.endpoint}`;
 
   if (site.verdict === 'unresolved') {
     return [
@@ -126,10 +131,13 @@ export function findingsOf(site: CallSite): Finding[] {
     ];
   }
   if (site.verdict === 'not-instrumented') {
-    const fix =
-      site.package === 'ai'
-        ? "use the recorder's AI SDK functions, or pass experimental_telemetry with a functionId and a userId in metadata"
-        : 'use a client from recorder.instrument() or wrap the call in recorder.record()';
+    let fix = 'use a client from recorder.instrument() or wrap the call in recorder.record()';
+    if (site.package === 'ai') {
+      fix =
+        "use the recorder's AI SDK functions, or pass experimental_telemetry with a functionId and a userId in metadata";
+    } else if (site.endpoint !== undefined) {
+      fix = 'wrap the request in recorder.record(), or call the provider through a client from recorder.instrument()';
+    }
     return [
       make('not-instrumented', 'error', `\`${site.callee}\` (${kind}) is not instrumented: ${site.reason}; ${fix}`),
     ];

@@ -84,6 +84,61 @@ describe('runCheck across files', () => {
   });
 });
 
+describe('runCheck on raw HTTP calls', () => {
+  test('plain JavaScript app without tsconfig', async () => {
+    const dir = writeTree({
+      'src/chat.js': [
+        "const axios = require('axios');",
+        "const OPENAI_BASE = 'https://api.openai.com/v1';",
+        'async function reply(messages) {',
+        "  return axios.post(`${OPENAI_BASE}/chat/completions`, { model: 'gpt-4.1-mini', messages });",
+        '}',
+        'module.exports = { reply };',
+      ].join('\n'),
+    });
+
+    const report = await runCheck({ root: dir });
+    const site = siteIn(report.sites, 'src/chat.js');
+
+    expect(site).toMatchObject({
+      provider: 'openai',
+      operation: 'chat',
+      package: 'axios',
+      method: 'post',
+      endpoint: 'api.openai.com/v1/chat/completions',
+      model: 'gpt-4.1-mini',
+      verdict: 'not-instrumented',
+    });
+    expect(report.findings.map((finding) => finding.message)).toEqual([
+      expect.stringContaining('(POST api.openai.com/v1/chat/completions) is not instrumented'),
+    ]);
+  });
+
+  test('model read from a fetch body', async () => {
+    const dir = writeTree({
+      'src/embed.ts': [
+        'export async function embed(input: string): Promise<Response> {',
+        "  return fetch('https://api.openai.com/v1/embeddings', {",
+        "    method: 'POST',",
+        "    body: JSON.stringify({ model: 'text-embedding-3-small', input }),",
+        '  });',
+        '}',
+      ].join('\n'),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { lib: ['ES2023', 'DOM'], strict: true }, include: ['src'] }),
+    });
+
+    const report = await runCheck({ root: dir });
+
+    expect(siteIn(report.sites, 'src/embed.ts')).toMatchObject({
+      provider: 'openai',
+      operation: 'embeddings',
+      package: 'globalThis',
+      endpoint: 'api.openai.com/v1/embeddings',
+      model: 'text-embedding-3-small',
+    });
+  });
+});
+
 /** Runs the ESLint rule with type information over a fixture project and keys its reports like findings. */
 async function eslintFindings(root: string): Promise<string[]> {
   const eslint = new ESLint({
@@ -109,6 +164,7 @@ async function eslintFindings(root: string): Promise<string[]> {
   const results = await eslint.lintFiles(['src']);
   const ruleIds: Record<string, string> = {
     notInstrumented: 'not-instrumented',
+    httpNotInstrumented: 'not-instrumented',
     missingContext: 'missing-context',
     unresolved: 'unresolved-call',
   };

@@ -8,28 +8,40 @@ import {
   type CatalogOperation,
   type PackageSpecifier,
 } from './catalog.js';
+import { BUILT_IN_ENDPOINTS } from './endpoints.js';
+import { createHttpCallMatcher, type HttpModelCall } from './http.js';
 import {
   judgeInstrumentation,
   judgeScope,
   type ContextPartName,
   type InstrumentationReason,
+  type Judgement,
   type ScopeJudgement,
 } from './instrumentation.js';
+import { isImportedFrom } from './imports.js';
 import { PackageResolver } from './packages.js';
 import { calleeName, collectAliasNames, declarationNames, memberChain, skipOuterExpressions } from './syntax.js';
 import { extendsOneOf, isUnknownType } from './types.js';
+
+const GLOBAL_OBJECT_NAMES = new Set(['globalThis', 'window', 'self']);
 
 export type InstrumentationStatus = 'instrumented' | 'not-instrumented' | 'unresolved';
 
 /** The detector's verdict on one model call. */
 export interface ModelCall {
   node: TS.CallExpression;
-  /** The catalog entry the call matched. */
-  entry: CatalogEntry;
+  /** The SDK catalog entry the call matched; undefined for a call over raw HTTP. */
+  entry: CatalogEntry | undefined;
+  /** The provider endpoint a call over raw HTTP sends to; undefined for an SDK call. */
+  http: HttpModelCall | undefined;
   provider: string;
-  /** The package whose declaration the call resolved to, or the entry's first package when unresolved. */
+  /**
+   * The package whose declaration the call resolved to, or the entry's first package when
+   * unresolved. For a call over raw HTTP, the HTTP client's package, or `globalThis` for the
+   * global `fetch`.
+   */
   package: string;
-  /** The method or function name as the SDK declares it. */
+  /** The method or function name as the SDK or the HTTP client declares it. */
   method: string;
   operation: CatalogOperation;
   status: InstrumentationStatus;
@@ -86,13 +98,20 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
   const escapedNames = [...catalogNames].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const catalogNamePattern = new RegExp(`\\b(?:${escapedNames.join('|')})\\b`);
   const packages = new PackageResolver(ts);
+  const http = createHttpCallMatcher(ts, packages, BUILT_IN_ENDPOINTS);
   const requiredContext = options.requiredContext ?? ['feature', 'user'];
   const wrappers = options.wrappers ?? [];
+
+  const judgeOptions = { packages, wrappers, requiredContext };
 
   const aliasNamesByFile = new WeakMap<TS.SourceFile, Set<string>>();
   const matchesByDeclaration = new WeakMap<TS.Node, Match[]>();
 
   function isCandidate(node: TS.CallExpression): boolean {
+    return isSdkCandidate(node) || http.isCandidate(node);
+  }
+
+  function isSdkCandidate(node: TS.CallExpression): boolean {
     const name = calleeName(ts, node.expression);
     if (name === undefined) return false;
     if (catalogNames.has(name)) return true;
@@ -200,14 +219,15 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
   }
 
   function detect(checker: TS.TypeChecker, node: TS.CallExpression): ModelCall | undefined {
-    if (!isCandidate(node)) return undefined;
+    // A call that only the HTTP filter keeps skips the SDK lookup, which resolves its signature.
+    if (!isSdkCandidate(node)) return detectHttp(checker, node);
 
     const resolved = resolveMatch(checker, node);
-    if (resolved === undefined) return undefined;
+    if (resolved === undefined) return detectHttp(checker, node);
 
     if (resolved === 'unresolved') {
       const match = matchUnresolved(checker, node);
-      if (match === undefined) return undefined;
+      if (match === undefined) return detectHttp(checker, node);
       return {
         node,
         ...describe(match),
@@ -218,35 +238,68 @@ export function createDetector(ts: typeof TS, options: DetectorOptions = {}): De
       };
     }
 
-    const judgement = judgeInstrumentation(ts, checker, node, resolved.entry, {
-      packages,
-      wrappers,
-      requiredContext,
+    const judgement = judgeInstrumentation(ts, checker, node, {
+      ...judgeOptions,
+      aiSdk: resolved.entry.packages.includes('ai'),
+      traceClient: true,
+    });
+    return { node, ...describe(resolved), ...verdictOf(judgement) };
+  }
+
+  /** Detects a call sent to a provider endpoint with an HTTP client, and judges it like an SDK call. */
+  function detectHttp(checker: TS.TypeChecker, node: TS.CallExpression): ModelCall | undefined {
+    const call = http.match(checker, node);
+    if (call === undefined) return undefined;
+
+    const { endpoint } = call.match;
+    const judgement = judgeInstrumentation(ts, checker, node, {
+      ...judgeOptions,
+      aiSdk: false,
+      proxy: endpoint.proxy,
+      traceClient: !isGlobalObjectMember(ts, node.expression),
     });
     return {
       node,
-      ...describe(resolved),
-      status: judgement.reason === 'none' ? 'not-instrumented' : 'instrumented',
-      reason: judgement.reason,
-      missingContext: judgement.missingContext,
-      contextKnown: judgement.contextKnown,
+      entry: undefined,
+      http: call,
+      provider: endpoint.provider,
+      package: call.client,
+      method: calleeName(ts, node.expression) ?? 'fetch',
+      operation: endpoint.operation,
+      ...verdictOf(judgement),
     };
   }
 
   function judgeScopeOf(checker: TS.TypeChecker, node: TS.Node): ScopeJudgement {
-    return judgeScope(ts, checker, node, { packages, wrappers, requiredContext });
+    return judgeScope(ts, checker, node, judgeOptions);
   }
 
   return { catalogNames, isCandidate, detect, judgeScope: judgeScopeOf };
 }
 
-function describe(match: Match): Pick<ModelCall, 'entry' | 'provider' | 'package' | 'method' | 'operation'> {
+function describe(match: Match): Pick<ModelCall, 'entry' | 'http' | 'provider' | 'package' | 'method' | 'operation'> {
   return {
     entry: match.entry,
+    http: undefined,
     provider: match.entry.provider,
     package: match.package,
     method: match.method,
     operation: match.entry.operation,
+  };
+}
+
+/** Tells whether a callee is read from the global object: `globalThis.fetch`, `window.fetch`, `self.fetch`. */
+function isGlobalObjectMember(ts: typeof TS, callee: TS.Expression): boolean {
+  const { root, names } = memberChain(ts, callee);
+  return names.length === 1 && ts.isIdentifier(root) && GLOBAL_OBJECT_NAMES.has(root.text);
+}
+
+function verdictOf(judgement: Judgement): Pick<ModelCall, 'status' | 'reason' | 'missingContext' | 'contextKnown'> {
+  return {
+    status: judgement.reason === 'none' ? 'not-instrumented' : 'instrumented',
+    reason: judgement.reason,
+    missingContext: judgement.missingContext,
+    contextKnown: judgement.contextKnown,
   };
 }
 
@@ -313,51 +366,6 @@ function acceptsCall(
   }
 
   return true;
-}
-
-/** Tells whether the root of a callee is imported (or required) from one of `packageNames`. */
-function isImportedFrom(
-  ts: typeof TS,
-  checker: TS.TypeChecker,
-  root: TS.Expression,
-  packageNames: readonly string[],
-): boolean {
-  let expression = root;
-  if (ts.isNewExpression(expression)) expression = expression.expression;
-  if (!ts.isIdentifier(expression)) return false;
-
-  const declaration = checker.getSymbolAtLocation(expression)?.declarations?.[0];
-  if (declaration === undefined) return false;
-
-  const specifier = moduleSpecifierOf(ts, declaration);
-  if (specifier === undefined) return false;
-  return matchesPackage(packageNameOfSpecifier(specifier), packageNames);
-}
-
-function moduleSpecifierOf(ts: typeof TS, declaration: TS.Node): string | undefined {
-  let current: TS.Node = declaration;
-  while (!ts.isSourceFile(current)) {
-    if (ts.isImportDeclaration(current) && ts.isStringLiteral(current.moduleSpecifier)) {
-      return current.moduleSpecifier.text;
-    }
-    if (ts.isVariableDeclaration(current) && current.initializer !== undefined) {
-      const initializer = skipOuterExpressions(ts, current.initializer);
-      if (ts.isCallExpression(initializer) && initializer.arguments.length === 1) {
-        const argument = initializer.arguments[0]!;
-        const isRequire = ts.isIdentifier(initializer.expression) && initializer.expression.text === 'require';
-        const isImport = initializer.expression.kind === ts.SyntaxKind.ImportKeyword;
-        if ((isRequire || isImport) && ts.isStringLiteralLike(argument)) return argument.text;
-      }
-      return undefined;
-    }
-    current = current.parent;
-  }
-  return undefined;
-}
-
-function packageNameOfSpecifier(specifier: string): string {
-  const segments = specifier.split('/');
-  return specifier.startsWith('@') ? segments.slice(0, 2).join('/') : segments[0]!;
 }
 
 function endsWith(names: readonly string[], suffix: readonly string[]): boolean {

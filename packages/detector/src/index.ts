@@ -6,6 +6,8 @@ export {
   type CatalogOperation,
   type PackageSpecifier,
 } from './catalog.js';
+export { BUILT_IN_ENDPOINTS, type EndpointMatch, type HttpEndpoint } from './endpoints.js';
+export type { HttpModelCall } from './http.js';
 export {
   createDetector,
   type Detector,

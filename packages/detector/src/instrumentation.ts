@@ -1,6 +1,6 @@
 import type TS from 'typescript';
 
-import { matchesPackage, type CatalogEntry, type PackageSpecifier } from './catalog.js';
+import { matchesPackage, type PackageSpecifier } from './catalog.js';
 import type { PackageResolver } from './packages.js';
 import { declarationNames, enclosingFunction, skipOuterExpressions } from './syntax.js';
 import { hasPropertyDeclaredIn, isFalseType, requiredPropertyType } from './types.js';
@@ -24,6 +24,19 @@ export interface JudgeOptions {
   packages: PackageResolver;
   wrappers: readonly PackageSpecifier[];
   requiredContext: readonly ContextPartName[];
+}
+
+/** Options of the judgement of one model call: the shared options and facts about the call. */
+export interface CallJudgeOptions extends JudgeOptions {
+  /** The call is to the Vercel AI SDK, whose telemetry options count. */
+  aiSdk: boolean;
+  /** The call goes through a proxy that records it. */
+  proxy?: 'helicone' | undefined;
+  /**
+   * False when the receiver is the global object (`globalThis.fetch`), which neither `instrument()`
+   * nor a wrapper returns. Its type has thousands of members, which are slow to read.
+   */
+  traceClient: boolean;
 }
 
 export interface Judgement {
@@ -52,19 +65,19 @@ export function judgeInstrumentation(
   ts: typeof TS,
   checker: TS.TypeChecker,
   node: TS.CallExpression,
-  entry: CatalogEntry,
-  options: JudgeOptions,
+  options: CallJudgeOptions,
 ): Judgement {
   const context = new ContextCollector(ts, checker, node);
   const resolveCall = (call: TS.CallExpression): CallTarget | undefined =>
     callTarget(ts, checker, options.packages, call);
 
-  const clientReason = judgeClient(ts, checker, node, options, resolveCall, context);
+  const clientReason = options.traceClient ? judgeClient(ts, checker, node, options, resolveCall, context) : undefined;
   const enclosingReason = judgeEnclosingCallbacks(ts, node, options, resolveCall, context);
-  const telemetryReason = entry.packages.includes('ai') ? judgeAiSdkTelemetry(ts, checker, node, context) : undefined;
+  const telemetryReason = options.aiSdk ? judgeAiSdkTelemetry(ts, checker, node, context) : undefined;
   const heliconeReason = judgeHeliconeHeaders(ts, checker, node, context);
+  const proxyReason: InstrumentationReason | undefined = options.proxy;
 
-  const reason = clientReason ?? enclosingReason ?? telemetryReason ?? heliconeReason ?? 'none';
+  const reason = clientReason ?? enclosingReason ?? telemetryReason ?? heliconeReason ?? proxyReason ?? 'none';
   const { missingContext, contextKnown } = context.result(
     options.requiredContext,
     enclosingFunction(ts, node) === undefined,

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { BUILT_IN_ENDPOINTS, createEndpointMatcher } from '../src/endpoints.js';
 import { createDetector, type Detector, type ModelCall } from '../src/index.js';
 import {
   FIXTURE_PROJECT,
@@ -25,6 +26,8 @@ const FIXTURE_FILES = [
   'unresolved.ts',
   'require.js',
   'clients.ts',
+  'http.ts',
+  'http-plain.js',
 ];
 
 let program: ts.Program;
@@ -76,13 +79,13 @@ describe('detector over the fixture project', () => {
   });
 });
 
-describe('catalog entries', () => {
-  function firstCallOn(name: string, line: number): ModelCall {
-    const call = detectAll(sourceFile(name)).find((candidate) => lineOf(candidate) === line);
-    if (call === undefined) throw new Error(`no model call on ${name}:${line}`);
-    return call;
-  }
+function firstCallOn(name: string, line: number): ModelCall {
+  const call = detectAll(sourceFile(name)).find((candidate) => lineOf(candidate) === line);
+  if (call === undefined) throw new Error(`no model call on ${name}:${line}`);
+  return call;
+}
 
+describe('catalog entries', () => {
   it('openai chat names provider, package and operation', () => {
     const call = firstCallOn('openai.ts', 8);
     expect(call.provider).toBe('openai');
@@ -152,5 +155,114 @@ describe('default options', () => {
     const featureOnly = createDetector(ts, { requiredContext: ['feature'] });
     const call = detectAll(sourceFile('openai.ts'))[0]!;
     expect(featureOnly.detect(checker, call.node)?.missingContext).toEqual(['feature']);
+  });
+});
+
+describe('raw HTTP calls', () => {
+  it.each([
+    ['http.ts', 20, 'axios', 'openai', 'chat', 'api.openai.com/v1/chat/completions'],
+    ['http.ts', 21, 'globalThis', 'anthropic', 'chat', 'api.anthropic.com/v1/messages'],
+    ['http.ts', 24, 'globalThis', 'openai', 'responses', 'api.openai.com/v1/responses'],
+    ['http.ts', 25, 'globalThis', 'openai', 'embeddings', 'api.openai.com/v1/embeddings'],
+    [
+      'http.ts',
+      26,
+      'globalThis',
+      'gcp.gemini',
+      'generate_content',
+      'generativelanguage.googleapis.com/v1beta/models/*:generateContent',
+    ],
+    [
+      'http.ts',
+      27,
+      'globalThis',
+      'azure.ai.openai',
+      'chat',
+      '*.openai.azure.com/openai/deployments/*/chat/completions',
+    ],
+    ['http.ts', 33, 'axios', 'groq', 'chat', 'api.groq.com/openai/v1/chat/completions'],
+    ['http.ts', 35, 'axios', 'openai', 'embeddings', 'api.openai.com/v1/embeddings'],
+    ['http.ts', 39, 'got', 'mistral_ai', 'embeddings', 'api.mistral.ai/v1/embeddings'],
+    ['http.ts', 43, 'ky', 'anthropic', 'chat', 'api.anthropic.com/v1/messages'],
+    ['http.ts', 45, 'undici', 'cohere', 'embeddings', 'api.cohere.com/v2/embed'],
+    ['http.ts', 46, 'undici', 'anthropic', 'chat', 'api.anthropic.com/v1/messages'],
+    ['http.ts', 49, 'globalThis', 'openai', 'speech', 'api.openai.com/v1/audio/speech'],
+    ['http.ts', 65, 'globalThis', 'helicone', 'chat', 'gateway.helicone.ai/v1/chat/completions'],
+    ['http-plain.js', 10, 'node-fetch', 'anthropic', 'chat', 'api.anthropic.com/v1/messages'],
+    ['http-plain.js', 11, 'axios', 'openai', 'embeddings', 'api.openai.com/v1/embeddings'],
+  ])('%s:%i sends with %s to %s %s', (file, line, client, provider, operation, target) => {
+    const call = firstCallOn(file, line);
+    expect(call.entry).toBeUndefined();
+    expect(call.package).toBe(client);
+    expect(call.provider).toBe(provider);
+    expect(call.operation).toBe(operation);
+    expect(call.http?.match.target).toBe(target);
+  });
+
+  it('reads the JSON body of each request shape', () => {
+    const bodyOn = (line: number): string | undefined => firstCallOn('http.ts', line).http?.body?.getText();
+    expect(bodyOn(20)).toBe('{ model, messages }');
+    expect(bodyOn(21)).toBe('{ model, messages }');
+    expect(bodyOn(32)).toBe('{ model, messages }');
+    expect(bodyOn(37)).toBe('{ model, messages }');
+    expect(bodyOn(22)).toBeUndefined();
+  });
+
+  it('rejects calls without a URL-like first argument before the checker', () => {
+    const throwingChecker = new Proxy({} as ts.TypeChecker, {
+      get() {
+        throw new Error('the type checker must not be used for this call');
+      },
+    });
+    const file = ts.createSourceFile(
+      'routes.ts',
+      "app.post(() => undefined);\nfetch();\nclient.upload('https://api.openai.com/v1/chat/completions');",
+      ts.ScriptTarget.ES2022,
+      true,
+    );
+    forEachCall(file, (node) => {
+      expect(detector.isCandidate(node)).toBe(false);
+      expect(detector.detect(throwingChecker, node)).toBeUndefined();
+    });
+  });
+});
+
+describe('endpoint matcher', () => {
+  const match = createEndpointMatcher(BUILT_IN_ENDPOINTS);
+
+  it.each([
+    ['https://api.openai.com/v1/chat/completions/', 'openai', 'chat'],
+    ['https://api.openai.com:443/v1/images/generations', 'openai', 'image_generation'],
+    ['https://api.anthropic.com/v1/messages/count_tokens', 'anthropic', 'count_tokens'],
+    [
+      'https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent',
+      'gcp.vertex_ai',
+      'generate_content',
+    ],
+    ['https://my-resource.cognitiveservices.azure.com/openai/v1/responses', 'azure.ai.openai', 'responses'],
+    ['https://api.cohere.ai/v1/rerank', 'cohere', 'rerank'],
+    ['https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-pro-v1:0/converse', 'aws.bedrock', 'chat'],
+    ['http://localhost:11434/api/chat', 'ollama', 'chat'],
+  ])('matches %s', (url, provider, operation) => {
+    expect(match(url)?.endpoint).toMatchObject({ provider, operation });
+  });
+
+  it.each([
+    'https://api.openai.com/v1/models',
+    'https://platform.openai.com/docs/api-reference/chat',
+    'https://api.openai.com.example.com/v1/chat/completions',
+    'https://example.com/api.openai.com/v1/chat/completions',
+    'ftp://api.openai.com/v1/chat/completions',
+    'http://localhost:3000/api/chat',
+    '/v1/chat/completions',
+  ])('rejects %s', (url) => {
+    expect(match(url)).toBeUndefined();
+  });
+
+  it('reports the proxy that records the call', () => {
+    expect(match('https://oai.helicone.ai/v1/chat/completions')?.endpoint).toMatchObject({
+      provider: 'openai',
+      proxy: 'helicone',
+    });
   });
 });

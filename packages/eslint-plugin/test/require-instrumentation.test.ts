@@ -73,6 +73,20 @@ export async function f() { await RunnableSequence.from<string, string>([]).invo
 export async function f() { await new BedrockRuntimeClient({}).send(new GetAsyncInvokeCommand({ invocationArn: 'arn' })); }`,
   `import ollama from 'ollama';
 export async function f() { await ollama.list(); }`,
+  // Requests over raw HTTP that are not model calls, or whose URL the code does not fix.
+  `fetch('https://api.openai.com/v1/models');`,
+  `fetch('https://api.openai.com/v1/chat/completions');`,
+  `fetch('https://api.example.com/v1/chat/completions', { method: 'POST' });`,
+  `export function f(url: string) { return fetch(url, { method: 'POST' }); }`,
+  `export function f(path: string) { return fetch(\`https://api.openai.com/v1/\${path}\`, { method: 'POST' }); }`,
+  `const app = { post: (route: string, handler: () => void): void => handler() };
+app.post('/v1/chat/completions', () => undefined);`,
+  `${RECORDER}export async function f(userId: string) {
+  await recorder.record({ feature: 'search', user: userId }, () => fetch('https://api.openai.com/v1/chat/completions', { method: 'POST' }));
+}`,
+  `export async function f(userId: string) {
+  await fetch('https://oai.helicone.ai/v1/chat/completions', { method: 'POST', headers: { 'Helicone-Auth': 'Bearer key', 'Helicone-User-Id': userId, 'Helicone-Property-Feature': 'search' } });
+}`,
   // Unresolved calls are reported only on request.
   {
     code: `declare const client: any;
@@ -175,6 +189,81 @@ export async function f(userId: string) {
   await generateText({ model: { modelId: 'gpt-4o' }, prompt: 'Hi', experimental_telemetry: { isEnabled: false, functionId: 'summarize', metadata: { userId } } });
 }`,
     errors: [{ messageId: 'notInstrumented' }],
+  },
+  // Model calls over raw HTTP, named by provider and endpoint.
+  {
+    code: `${RECORDER}export async function answer(messages: unknown[]) {
+  await fetch('https://api.anthropic.com/v1/messages', { method: 'POST', body: JSON.stringify({ model: 'claude-sonnet-4-5', messages }) });
+}`,
+    errors: [
+      {
+        messageId: 'httpNotInstrumented',
+        data: {
+          method: 'fetch',
+          package: 'api.anthropic.com/v1/messages',
+          provider: 'anthropic',
+          endpoint: 'api.anthropic.com/v1/messages',
+          parts: '',
+        },
+        suggestions: [
+          {
+            messageId: 'wrapInRecord',
+            data: { recorder: 'recorder', feature: 'answer' },
+            output: `${RECORDER}export async function answer(messages: unknown[]) {
+  await recorder.record({ provider: 'anthropic', model: 'claude-sonnet-4-5', context: { feature: 'answer' } }, () => fetch('https://api.anthropic.com/v1/messages', { method: 'POST', body: JSON.stringify({ model: 'claude-sonnet-4-5', messages }) }));
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    code: `${RECORDER}import axios from 'axios';
+export async function summarize(model: string) {
+  await axios.post('https://api.openai.com/v1/chat/completions', { model, messages: [] });
+}`,
+    errors: [
+      {
+        messageId: 'httpNotInstrumented',
+        suggestions: [
+          {
+            messageId: 'wrapInRecord',
+            data: { recorder: 'recorder', feature: 'summarize' },
+            output: `${RECORDER}import axios from 'axios';
+export async function summarize(model: string) {
+  await recorder.record({ provider: 'openai', model: model, context: { feature: 'summarize' } }, () => axios.post('https://api.openai.com/v1/chat/completions', { model, messages: [] }));
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  ...[
+    `const OPENAI_BASE = 'https://api.openai.com/v1';\nfetch(\`\${OPENAI_BASE}/embeddings\`, { method: 'POST' });`,
+    `fetch(new URL('/v1/embeddings', 'https://api.openai.com'), { method: 'POST' });`,
+    `globalThis.fetch('https://api.mistral.ai/v1/chat/completions', { method: 'POST' });`,
+    `import axios from 'axios';\naxios({ url: 'https://api.openai.com/v1/responses', method: 'post' });`,
+    `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://api.openai.com/v1' });\napi.post('/chat/completions', {});`,
+    `import got from 'got';\ngot.post('https://openrouter.ai/api/v1/chat/completions', { json: {} });`,
+    `import ky from 'ky';\nky.post('https://api.groq.com/openai/v1/chat/completions', { json: {} });`,
+    `export function gemini(model: string) { return fetch(\`https://generativelanguage.googleapis.com/v1beta/models/\${model}:generateContent\`, { method: 'POST' }); }`,
+  ].map((code) => ({ code, errors: [{ messageId: 'httpNotInstrumented' as const }] })),
+  {
+    code: `${RECORDER}export async function f() {
+  await recorder.record({ feature: 'search' }, () => fetch('https://api.openai.com/v1/chat/completions', { method: 'POST' }));
+}`,
+    errors: [
+      {
+        messageId: 'missingContext',
+        data: {
+          method: 'fetch',
+          package: 'api.openai.com/v1/chat/completions',
+          provider: 'openai',
+          endpoint: 'api.openai.com/v1/chat/completions',
+          parts: 'the user',
+        },
+      },
+    ],
   },
   // Types that did not resolve.
   {

@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { ContextPartName, ModelCall } from '@telltale/detector';
 import { findVariable } from '@eslint-community/eslint-utils';
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type TS from 'typescript';
 
 import { createRule } from '../util/create-rule.js';
 import { getCatalog, getDetector } from '../util/detectors.js';
@@ -19,10 +20,12 @@ export type Options = [
   },
 ];
 
-export type MessageIds = 'notInstrumented' | 'missingContext' | 'unresolved' | 'wrapInRecord';
+export type MessageIds = 'notInstrumented' | 'httpNotInstrumented' | 'missingContext' | 'unresolved' | 'wrapInRecord';
 
 export const NOT_INSTRUMENTED_MESSAGE =
   '`{{method}}` ({{package}}) is a model call without telemetry, so its prompt, response, cost and user context are not recorded. Call it through a client from `recorder.instrument()`, inside `recorder.record()`, or through an accepted integration.';
+export const HTTP_NOT_INSTRUMENTED_MESSAGE =
+  '`{{method}}` sends a model call to {{provider}} (POST {{endpoint}}) without telemetry, so its prompt, response, cost and user context are not recorded. Send it inside `recorder.record()`, through a configured wrapper or a Helicone proxy, or call the provider through an SDK client from `recorder.instrument()`.';
 export const MISSING_CONTEXT_MESSAGE =
   '`{{method}}` ({{package}}) is recorded without {{parts}}. Set {{parts}} in the `record()` meta, in a `withContext()` around the call, or in the call options of the integration.';
 export const UNRESOLVED_MESSAGE =
@@ -35,6 +38,10 @@ interface Finding {
   method: string;
   package: string;
   provider: string;
+  /** Host and path of a call over raw HTTP. */
+  endpoint?: string | undefined;
+  /** The request's options or body, where the suggestion reads the model from. */
+  request: TSESTree.Node | undefined;
   status: ModelCall['status'];
   missingContext: ContextPartName[];
   contextKnown: boolean;
@@ -50,6 +57,7 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       notInstrumented: NOT_INSTRUMENTED_MESSAGE,
+      httpNotInstrumented: HTTP_NOT_INSTRUMENTED_MESSAGE,
       missingContext: MISSING_CONTEXT_MESSAGE,
       unresolved: UNRESOLVED_MESSAGE,
       wrapInRecord: WRAP_IN_RECORD_MESSAGE,
@@ -84,8 +92,10 @@ export default createRule<Options, MessageIds>({
     const report = (finding: Finding): void => {
       const data = {
         method: finding.method,
-        package: finding.package,
+        // A call over raw HTTP is named by its endpoint, because the HTTP client does not tell the provider.
+        package: finding.endpoint ?? finding.package,
         provider: finding.provider,
+        endpoint: finding.endpoint ?? '',
         parts: formatParts(finding.missingContext),
       };
 
@@ -94,9 +104,9 @@ export default createRule<Options, MessageIds>({
       } else if (finding.status === 'not-instrumented') {
         context.report({
           node: finding.node.callee,
-          messageId: 'notInstrumented',
+          messageId: finding.endpoint === undefined ? 'notInstrumented' : 'httpNotInstrumented',
           data,
-          suggest: wrapSuggestion(context, finding.node, settings.recorder, finding.provider),
+          suggest: wrapSuggestion(context, finding.node, settings.recorder, finding.provider, finding.request),
         });
       } else if (checkContext && finding.contextKnown && finding.missingContext.length > 0) {
         context.report({ node: finding.node.callee, messageId: 'missingContext', data });
@@ -120,6 +130,7 @@ export default createRule<Options, MessageIds>({
               method: call.method,
               package: call.package,
               provider: call.entry.provider,
+              request: call.node.arguments[0],
               status: call.instrumented ? 'instrumented' : 'not-instrumented',
               missingContext: call.missingContext,
               contextKnown: call.contextKnown,
@@ -131,6 +142,8 @@ export default createRule<Options, MessageIds>({
 
     const detector = getDetector(services.program, settings);
     const checker = services.program.getTypeChecker();
+    const estreeNodeOf = (tsNode: TS.Node | undefined): TSESTree.Node | undefined =>
+      tsNode === undefined ? undefined : services.tsNodeToESTreeNodeMap.get(tsNode);
 
     return {
       CallExpression(node) {
@@ -143,7 +156,9 @@ export default createRule<Options, MessageIds>({
 
         const call = detector.detect(checker, tsNode);
         if (call === undefined) return;
-        report({ ...call, node });
+
+        const request = call.http === undefined ? node.arguments[0] : estreeNodeOf(call.http.body);
+        report({ ...call, node, endpoint: call.http?.match.target, request });
       },
     };
   },
@@ -156,13 +171,15 @@ function formatParts(parts: readonly ContextPartName[]): string {
 
 /**
  * Offers to wrap the call in `recorder.record()` when a variable of the configured recorder name is
- * in scope. The feature name comes from the enclosing function, or else from the file name.
+ * in scope. The feature name comes from the enclosing function, or else from the file name, and
+ * the model from the `model` property of `request`.
  */
 function wrapSuggestion(
   context: Readonly<TSESLint.RuleContext<MessageIds, Options>>,
   node: TSESTree.CallExpression,
   recorder: string,
   provider: string,
+  request: TSESTree.Node | undefined,
 ): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
   const scope = context.sourceCode.getScope(node);
   if (findVariable(scope as never, recorder) === null) return [];
@@ -170,7 +187,7 @@ function wrapSuggestion(
   const feature = enclosingFunctionName(node) ?? basename(context.filename, extname(context.filename));
   const callText = context.sourceCode.getText(node);
   // record() needs the provider and model to price the call; the feature goes under `context`.
-  const meta = `{ provider: '${provider}', model: ${modelArgument(node, context)}, context: { feature: '${feature}' } }`;
+  const meta = `{ provider: '${provider}', model: ${modelArgument(request, context)}, context: { feature: '${feature}' } }`;
   return [
     {
       messageId: 'wrapInRecord',
@@ -180,15 +197,14 @@ function wrapSuggestion(
   ];
 }
 
-/** Returns the source text of the call's `model` option when it is a plain value, else a placeholder string. */
+/** Returns the source text of the request's `model` property when it is a plain value, else a placeholder string. */
 function modelArgument(
-  node: TSESTree.CallExpression,
+  request: TSESTree.Node | undefined,
   context: Readonly<TSESLint.RuleContext<MessageIds, Options>>,
 ): string {
-  const options = node.arguments[0];
-  if (options?.type !== AST_NODE_TYPES.ObjectExpression) return "'unknown'";
+  if (request?.type !== AST_NODE_TYPES.ObjectExpression) return "'unknown'";
 
-  for (const property of options.properties) {
+  for (const property of request.properties) {
     if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
     const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : String(property.key.value);
     if (key !== 'model') continue;

@@ -69,7 +69,8 @@ export default createRule<Options, MessageIds>({
         if (name === undefined || !detector.catalogNames.has(name)) return;
 
         const call = detector.detect(checker, services.esTreeNodeToTSNodeMap.get(node));
-        if (call === undefined || call.status === 'unresolved' || !isOpenAIChat(call.entry)) return;
+        // NOTE: a streamed request sent over raw HTTP is not checked, because its body is not an SDK argument.
+        if (call?.entry === undefined || call.status === 'unresolved' || !isOpenAIChat(call.entry)) return;
 
         // The instrumented client asks for usage itself; a request sent any other way goes out as written.
         if (call.reason === 'instrumented-client') return;
