@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { SCHEMA_MAJOR, type TelltaleEvent } from '@telltale/schema';
 
 import { resolveDimension } from './dimensions.js';
@@ -37,10 +41,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
 ];
 
 const PARTITIONED_TABLES = ['telltale_calls', 'telltale_feedback'] as const;
-const CALL_COLUMNS = 27;
-const FEEDBACK_COLUMNS = 8;
-/** Rows per INSERT statement; 500 rows of 27 columns stay far below PostgreSQL's 65,535 parameters. */
-const ROWS_PER_INSERT = 500;
+/** Rows per chunk of the COPY stream, so a large batch is not encoded into one string. */
+const ROWS_PER_COPY_CHUNK = 1000;
 /** Key for pg_advisory_xact_lock, so two `store migrate` runs apply each step once. */
 const MIGRATION_LOCK = 7_415_001;
 
@@ -125,21 +127,22 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
     async write(batch: readonly TelltaleEvent[]) {
       await ensureMigrated();
       const { calls, feedback } = toRows(batch);
+      if (calls.length === 0 && feedback.length === 0) return;
       await ensurePartitions(new Set([...calls.map((row) => row.day), ...feedback.map((row) => row.day)]));
 
-      for (let start = 0; start < calls.length; start += ROWS_PER_INSERT) {
-        const chunk = calls.slice(start, start + ROWS_PER_INSERT);
-        await query(
-          `INSERT INTO telltale_calls VALUES ${placeholders(chunk.length, CALL_COLUMNS)} ON CONFLICT DO NOTHING`,
-          chunk.flatMap(callValues),
-        );
-      }
-      for (let start = 0; start < feedback.length; start += ROWS_PER_INSERT) {
-        const chunk = feedback.slice(start, start + ROWS_PER_INSERT);
-        await query(
-          `INSERT INTO telltale_feedback VALUES ${placeholders(chunk.length, FEEDBACK_COLUMNS)} ON CONFLICT DO NOTHING`,
-          chunk.flatMap(feedbackValues),
-        );
+      const client = await pool.connect().catch((error: unknown) => {
+        throw wrapError(error, displayUrl);
+      });
+      try {
+        await client.query('BEGIN');
+        await copyInsert(client, 'telltale_calls', calls.map(callValues));
+        await copyInsert(client, 'telltale_feedback', feedback.map(feedbackValues));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw wrapError(error, displayUrl);
+      } finally {
+        client.release();
       }
     },
 
@@ -256,17 +259,41 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
   return store;
 }
 
-function placeholders(rows: number, columns: number): string {
-  const groups: string[] = [];
-  for (let row = 0; row < rows; row += 1) {
-    const cells: string[] = [];
-    for (let column = 1; column <= columns; column += 1) cells.push(`$${row * columns + column}`);
-    groups.push(`(${cells.join(', ')})`);
-  }
-  return groups.join(', ');
+/**
+ * Inserts rows idempotently: COPY into a temporary staging table, then one INSERT … ON CONFLICT
+ * DO NOTHING into `table`, because COPY itself fails on the first key that is already stored.
+ * Runs inside the caller's transaction; the staging table empties at commit.
+ */
+async function copyInsert(client: pg.PoolClient, table: string, rows: readonly CopyValue[][]): Promise<void> {
+  if (rows.length === 0) return;
+
+  const staging = `${table}_staging`;
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${staging} (LIKE ${table}) ON COMMIT DELETE ROWS`);
+  await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(`COPY ${staging} FROM STDIN`)));
+  await client.query(`INSERT INTO ${table} SELECT * FROM ${staging} ON CONFLICT DO NOTHING`);
 }
 
-function callValues(row: CallRow): unknown[] {
+/** A column value as COPY's text format receives it; `null` and `undefined` are NULL. */
+type CopyValue = string | number | null | undefined;
+
+function* copyChunks(rows: readonly CopyValue[][]): Generator<string> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_COPY_CHUNK) {
+    let chunk = '';
+    for (const row of rows.slice(start, start + ROWS_PER_COPY_CHUNK)) chunk += `${row.map(copyText).join('\t')}\n`;
+    yield chunk;
+  }
+}
+
+/** Encodes a value for COPY's text format: `\N` is NULL, and backslash, tab, newline and CR are escaped. */
+function copyText(value: CopyValue): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = typeof value === 'string' ? value : String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
+}
+
+function callValues(row: CallRow): CopyValue[] {
   return [
     row.requestId,
     row.parentId,
@@ -298,7 +325,7 @@ function callValues(row: CallRow): unknown[] {
   ];
 }
 
-function feedbackValues(row: FeedbackRow): unknown[] {
+function feedbackValues(row: FeedbackRow): CopyValue[] {
   return [
     row.eventId,
     row.requestId,
