@@ -116,15 +116,28 @@ export function openClickhouseStore(connection: ClickhouseConnection, displayUrl
     migrated = true;
   };
 
-  const storedIds = async (table: string, column: string, ids: string[], days: string[]): Promise<Set<string>> => {
+  // The time range and the features of the batch let the primary key skip all granules but the
+  // few the batch's rows would sit in, so the check reads little however large the table grows.
+  const storedIds = async (
+    table: string,
+    column: string,
+    rows: readonly { id: string; tsMs: number; day: string }[],
+    prefix: string,
+  ): Promise<Set<string>> => {
     const found = new Set<string>();
-    const dayList = days.map((day) => `toDate('${day}')`).join(', ');
-    for (let start = 0; start < ids.length; start += IDS_PER_CHECK) {
-      const chunk = ids.slice(start, start + IDS_PER_CHECK).map(clickhouseString);
-      const rows = await select(
-        `SELECT ${column} AS id FROM ${table} WHERE day IN (${dayList}) AND ${column} IN (${chunk.join(', ')})`,
+    const days = [...new Set(rows.map((row) => row.day))].map((day) => `toDate('${day}')`);
+    const first = rows.reduce((min, row) => Math.min(min, row.tsMs), Number.POSITIVE_INFINITY);
+    const last = rows.reduce((max, row) => Math.max(max, row.tsMs), 0);
+    const conditions = [prefix, `day IN (${days.join(', ')})`, `ts_ms >= ${first}`, `ts_ms <= ${last}`].filter(
+      (condition) => condition !== '',
+    );
+
+    for (let start = 0; start < rows.length; start += IDS_PER_CHECK) {
+      const chunk = rows.slice(start, start + IDS_PER_CHECK).map((row) => clickhouseString(row.id));
+      const result = await select(
+        `SELECT ${column} AS id FROM ${table} WHERE ${conditions.join(' AND ')} AND ${column} IN (${chunk.join(', ')})`,
       );
-      for (const row of rows) found.add(String(row.id));
+      for (const row of result) found.add(String(row.id));
     }
     return found;
   };
@@ -139,11 +152,12 @@ export function openClickhouseStore(connection: ClickhouseConnection, displayUrl
       const { calls, feedback } = toRows(batch);
 
       if (calls.length > 0) {
+        const features = [...new Set(calls.map((row) => row.feature))].map(clickhouseString);
         const stored = await storedIds(
           'telltale_calls',
           'request_id',
-          calls.map((row) => row.requestId),
-          [...new Set(calls.map((row) => row.day))],
+          calls.map((row) => ({ id: row.requestId, tsMs: row.tsMs, day: row.day })),
+          `feature IN (${features.join(', ')})`,
         );
         const fresh = calls.filter((row) => !stored.has(row.requestId)).map(callValues);
         if (fresh.length > 0) {
@@ -155,8 +169,8 @@ export function openClickhouseStore(connection: ClickhouseConnection, displayUrl
         const stored = await storedIds(
           'telltale_feedback',
           'event_id',
-          feedback.map((row) => row.eventId),
-          [...new Set(feedback.map((row) => row.day))],
+          feedback.map((row) => ({ id: row.eventId, tsMs: row.tsMs, day: row.day })),
+          '',
         );
         const fresh = feedback.filter((row) => !stored.has(row.eventId)).map(feedbackValues);
         if (fresh.length > 0) {
