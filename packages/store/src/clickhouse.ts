@@ -4,9 +4,25 @@ import { SCHEMA_MAJOR, type TelltaleEvent } from '@telltale/schema';
 import { resolveDimension } from './dimensions.js';
 import { connectionError, StoreError } from './errors.js';
 import { assertCurrent, migrationStatus, type Migration } from './migrations.js';
-import { buildRollupSql, clickhouseString, toNumber, toRollupRow, type SqlDialect } from './rollup-sql.js';
+import {
+  buildRollupSql,
+  buildWindowSql,
+  clickhouseString,
+  toNumber,
+  toRollupRow,
+  type SqlDialect,
+} from './rollup-sql.js';
 import { toRows, utcDay, type CallRow, type FeedbackRow } from './rows.js';
-import type { LastCallsQuery, MigrationStatus, RollupQuery, RollupRow, Store, StoredCall } from './types.js';
+import type {
+  LastCallsQuery,
+  MigrationStatus,
+  RollupQuery,
+  RollupRow,
+  RollupWindow,
+  Store,
+  StoredCall,
+} from './types.js';
+import { windowedStore, windowTableName } from './window.js';
 
 /**
  * ClickHouse tables. The SQL stays within what ClickHouse 18.16 accepts (no DateTime64, no
@@ -59,6 +75,9 @@ const dialect: SqlDialect = {
   distinctUsers: "uniqExactIf(user_id, user_id != '')",
   percentile: (fraction) => `quantileExact(${fraction})(latency_ms)`,
   joinSignals: (subquery) => `ANY LEFT JOIN (${subquery}) USING request_id`,
+  latestTime: (condition) => `maxIf(ts_ms, ${condition})`,
+  createWindow: (name, select) => `CREATE TABLE ${name} ENGINE = MergeTree() ORDER BY (feature, ts_ms) AS ${select}`,
+  windowColumns: ['day', 'ts_ms', 'priced', 'state_keys', 'state_values'],
   pruning: (from, to) => [`day >= toDate('${utcDay(from.getTime())}')`, `day <= toDate('${utcDay(to.getTime())}')`],
   extraColumns: ['priced'],
   callsTable: 'telltale_calls',
@@ -244,11 +263,30 @@ export function openClickhouseStore(connection: ClickhouseConnection, displayUrl
 
     async stateFields(from: Date, to: Date, feature?: string) {
       await ensureMigrated();
-      const filter = feature === undefined ? '' : `AND feature = ${clickhouseString(feature)}`;
-      const rows = await select(
-        `SELECT DISTINCT arrayJoin(state_keys) AS field FROM telltale_calls WHERE ${dialect.pruning!(from, to).join(' AND ')} AND ts_ms >= ${from.getTime()} AND ts_ms < ${to.getTime()} ${filter} ORDER BY field`,
-      );
+      const rows = await select(stateFieldsSql('telltale_calls', from, to, feature));
       return rows.map((row) => String(row.field));
+    },
+
+    async withWindow<T>(window: RollupWindow, work: (store: Store) => Promise<T>): Promise<T> {
+      await ensureMigrated();
+      const table = windowTableName();
+
+      try {
+        await command(buildWindowSql(dialect, window, table));
+        return await work(
+          windowedStore(store, window, {
+            async rollup(query) {
+              const rows = await select(buildRollupSql(dialect, query, table).sql);
+              return rows.map((row) => toRollupRow(row, query.groupBy ?? []));
+            },
+            async stateFields(from, to, feature) {
+              return (await select(stateFieldsSql(table, from, to, feature))).map((row) => String(row.field));
+            },
+          }),
+        );
+      } finally {
+        await command(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+      }
     },
 
     async applyRetention(days: number, now = new Date()) {
@@ -285,6 +323,11 @@ export function openClickhouseStore(connection: ClickhouseConnection, displayUrl
   };
 
   return store;
+}
+
+function stateFieldsSql(table: string, from: Date, to: Date, feature?: string): string {
+  const filter = feature === undefined ? '' : `AND feature = ${clickhouseString(feature)}`;
+  return `SELECT DISTINCT arrayJoin(state_keys) AS field FROM ${table} WHERE ${dialect.pruning!(from, to).join(' AND ')} AND ts_ms >= ${from.getTime()} AND ts_ms < ${to.getTime()} ${filter} ORDER BY field`;
 }
 
 function callValues(row: CallRow): Record<string, unknown> {

@@ -8,9 +8,18 @@ import { SCHEMA_MAJOR, type TelltaleEvent } from '@telltale/schema';
 import { resolveDimension } from './dimensions.js';
 import { connectionError, StoreError } from './errors.js';
 import { assertCurrent, migrationStatus, type Migration } from './migrations.js';
-import { buildRollupSql, toNumber, toRollupRow, type SqlDialect } from './rollup-sql.js';
+import { buildRollupSql, buildWindowSql, toNumber, toRollupRow, type SqlDialect } from './rollup-sql.js';
 import { toRows, utcDay, type CallRow, type FeedbackRow } from './rows.js';
-import type { LastCallsQuery, MigrationStatus, RollupQuery, RollupRow, Store, StoredCall } from './types.js';
+import type {
+  LastCallsQuery,
+  MigrationStatus,
+  RollupQuery,
+  RollupRow,
+  RollupWindow,
+  Store,
+  StoredCall,
+} from './types.js';
+import { windowedStore, windowTableName } from './window.js';
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -64,6 +73,9 @@ const dialect: SqlDialect = {
   distinctUsers: 'COUNT(DISTINCT user_id)',
   percentile: (fraction) => `percentile_disc(${fraction}) WITHIN GROUP (ORDER BY latency_ms)`,
   joinSignals: (subquery) => `LEFT JOIN (${subquery}) AS s USING (request_id)`,
+  latestTime: (condition) => `MAX(CASE WHEN ${condition} THEN ts END)`,
+  createWindow: (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`,
+  windowColumns: ['ts', 'state'],
   callsTable: 'telltale_calls',
   feedbackTable: 'telltale_feedback',
 };
@@ -208,17 +220,53 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
 
     async stateFields(from: Date, to: Date, feature?: string) {
       await ensureMigrated();
-      const params: unknown[] = [from.toISOString(), to.toISOString()];
-      let filter = '';
-      if (feature !== undefined) {
-        params.push(feature);
-        filter = 'AND feature = $3';
-      }
-      const rows = await query<{ field: string }>(
-        `SELECT DISTINCT jsonb_object_keys(state) AS field FROM telltale_calls WHERE ts >= $1 AND ts < $2 ${filter} ORDER BY field`,
-        params,
-      );
+      const { sql, params } = stateFieldsSql('telltale_calls', from, to, feature);
+      const rows = await query<{ field: string }>(sql, params);
       return rows.map((row) => row.field);
+    },
+
+    async withWindow<T>(window: RollupWindow, work: (store: Store) => Promise<T>): Promise<T> {
+      await ensureMigrated();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw wrapError(error, displayUrl);
+      });
+      // The temporary table lives on this one connection, which runs one query at a time.
+      let queue: Promise<unknown> = Promise.resolve();
+      const clientQuery = (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
+        const result = queue.then(async () => {
+          try {
+            return (await client.query<Record<string, unknown>>(sql, params)).rows;
+          } catch (error) {
+            throw wrapError(error, displayUrl);
+          }
+        });
+        queue = result.catch(() => undefined);
+        return result;
+      };
+      const table = windowTableName();
+
+      try {
+        await clientQuery(buildWindowSql(dialect, window, table));
+        // Autovacuum never analyzes temporary tables, and without statistics the planner guesses.
+        await clientQuery(`ANALYZE ${table}`);
+
+        return await work(
+          windowedStore(store, window, {
+            async rollup(rollupQuery) {
+              const { sql, params } = buildRollupSql(dialect, rollupQuery, table);
+              const rows = await clientQuery(sql, params);
+              return rows.map((row) => toRollupRow(row, rollupQuery.groupBy ?? []));
+            },
+            async stateFields(from, to, feature) {
+              const { sql, params } = stateFieldsSql(table, from, to, feature);
+              return (await clientQuery(sql, params)).map((row) => String(row.field));
+            },
+          }),
+        );
+      } finally {
+        await clientQuery(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+        client.release();
+      }
     },
 
     async applyRetention(days: number, now = new Date()) {
@@ -259,10 +307,23 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
   return store;
 }
 
+function stateFieldsSql(table: string, from: Date, to: Date, feature?: string): { sql: string; params: unknown[] } {
+  const params: unknown[] = [from.toISOString(), to.toISOString()];
+  let filter = '';
+  if (feature !== undefined) {
+    params.push(feature);
+    filter = 'AND feature = $3';
+  }
+  return {
+    sql: `SELECT DISTINCT jsonb_object_keys(state) AS field FROM ${table} WHERE ts >= $1 AND ts < $2 ${filter} ORDER BY field`,
+    params,
+  };
+}
+
 /**
  * Inserts rows idempotently: COPY into a temporary staging table, then one INSERT … ON CONFLICT
  * DO NOTHING into `table`, because COPY itself fails on the first key that is already stored.
- * Runs inside the caller's transaction; the staging table empties at commit.
+ * Runs inside the caller's transaction, and the staging table empties at commit.
  */
 async function copyInsert(client: pg.PoolClient, table: string, rows: readonly CopyValue[][]): Promise<void> {
   if (rows.length === 0) return;
