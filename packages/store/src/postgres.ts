@@ -21,6 +21,13 @@ import type {
 } from './types.js';
 import { windowedStore, windowTableName } from './window.js';
 
+/**
+ * Row size in bytes above which PostgreSQL compresses a partition's JSON documents and moves them
+ * to its TOAST table. The default, about 2 kB, keeps most prompts and responses inline, so every
+ * rollup scan would read them. At 128 bytes the heap contains little more than the typed columns.
+ */
+const TOAST_TUPLE_TARGET = 128;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
@@ -45,6 +52,28 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (event_id, ts)
       ) PARTITION BY RANGE (ts)`,
       'CREATE INDEX telltale_feedback_request ON telltale_feedback (request_id)',
+    ],
+  },
+  {
+    id: 2,
+    name: 'keep JSON documents out of line, compressed with lz4',
+    schemaMajor: 1,
+    statements: [
+      ...['prompt', 'response', 'extra'].map(
+        (column) => `ALTER TABLE telltale_calls ALTER COLUMN ${column} SET COMPRESSION lz4`,
+      ),
+      'ALTER TABLE telltale_feedback ALTER COLUMN event SET COMPRESSION lz4',
+      // Partitions created from now on get the storage parameter from ensurePartitions.
+      `DO $$
+      DECLARE partition regclass;
+      BEGIN
+        FOR partition IN
+          SELECT inhrelid::regclass FROM pg_inherits
+          WHERE inhparent IN ('telltale_calls'::regclass, 'telltale_feedback'::regclass)
+        LOOP
+          EXECUTE format('ALTER TABLE %s SET (toast_tuple_target = ${TOAST_TUPLE_TARGET})', partition);
+        END LOOP;
+      END $$`,
     ],
   },
 ];
@@ -121,7 +150,7 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
       const next = utcDay(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
       for (const table of PARTITIONED_TABLES) {
         await query(
-          `CREATE TABLE IF NOT EXISTS ${table}_d${day.replaceAll('-', '')} PARTITION OF ${table} FOR VALUES FROM ('${day}T00:00:00Z') TO ('${next}T00:00:00Z')`,
+          `CREATE TABLE IF NOT EXISTS ${table}_d${day.replaceAll('-', '')} PARTITION OF ${table} FOR VALUES FROM ('${day}T00:00:00Z') TO ('${next}T00:00:00Z') WITH (toast_tuple_target = ${TOAST_TUPLE_TARGET})`,
         ).catch((error: unknown) => {
           // Two writers may create the same partition at once; the loser sees a duplicate.
           if (!(error instanceof Error && error.message.includes('already exists'))) throw error;
