@@ -21,13 +21,6 @@ import type {
 } from './types.js';
 import { windowedStore, windowTableName } from './window.js';
 
-/**
- * Row size in bytes above which PostgreSQL compresses a partition's JSON documents and moves them
- * to its TOAST table. The default, about 2 kB, keeps most prompts and responses inline, so every
- * rollup scan would read them. At 128 bytes the heap contains little more than the typed columns.
- */
-const TOAST_TUPLE_TARGET = 128;
-
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
@@ -56,29 +49,33 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     id: 2,
-    name: 'keep JSON documents out of line, compressed with lz4',
+    name: 'move prompt, response and the rest of the event to telltale_call_documents',
     schemaMajor: 1,
     statements: [
-      ...['prompt', 'response', 'extra'].map(
-        (column) => `ALTER TABLE telltale_calls ALTER COLUMN ${column} SET COMPRESSION lz4`,
-      ),
-      'ALTER TABLE telltale_feedback ALTER COLUMN event SET COMPRESSION lz4',
-      // Partitions created from now on get the storage parameter from ensurePartitions.
+      `CREATE TABLE telltale_call_documents (
+        request_id uuid NOT NULL, ts timestamptz NOT NULL, prompt jsonb NOT NULL, response jsonb, extra jsonb NOT NULL,
+        PRIMARY KEY (request_id, ts)
+      ) PARTITION BY RANGE (ts)`,
       `DO $$
-      DECLARE partition regclass;
+      DECLARE part record;
       BEGIN
-        FOR partition IN
-          SELECT inhrelid::regclass FROM pg_inherits
-          WHERE inhparent IN ('telltale_calls'::regclass, 'telltale_feedback'::regclass)
+        FOR part IN
+          SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i
+          JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telltale_calls'::regclass
         LOOP
-          EXECUTE format('ALTER TABLE %s SET (toast_tuple_target = ${TOAST_TUPLE_TARGET})', partition);
+          EXECUTE format('CREATE TABLE %I PARTITION OF telltale_call_documents %s',
+            replace(part.relname, 'telltale_calls_', 'telltale_call_documents_'), part.bound);
         END LOOP;
       END $$`,
+      'INSERT INTO telltale_call_documents SELECT request_id, ts, prompt, response, extra FROM telltale_calls',
+      // Rows written before keep the dropped columns' bytes until they are rewritten or dropped
+      // by retention; rows written from now on are narrow.
+      'ALTER TABLE telltale_calls DROP COLUMN prompt, DROP COLUMN response, DROP COLUMN extra',
     ],
   },
 ];
 
-const PARTITIONED_TABLES = ['telltale_calls', 'telltale_feedback'] as const;
+const PARTITIONED_TABLES = ['telltale_calls', 'telltale_call_documents', 'telltale_feedback'] as const;
 /** Rows per chunk of the COPY stream, so a large batch is not encoded into one string. */
 const ROWS_PER_COPY_CHUNK = 1000;
 /** Key for pg_advisory_xact_lock, so two `store migrate` runs apply each step once. */
@@ -150,7 +147,7 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
       const next = utcDay(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
       for (const table of PARTITIONED_TABLES) {
         await query(
-          `CREATE TABLE IF NOT EXISTS ${table}_d${day.replaceAll('-', '')} PARTITION OF ${table} FOR VALUES FROM ('${day}T00:00:00Z') TO ('${next}T00:00:00Z') WITH (toast_tuple_target = ${TOAST_TUPLE_TARGET})`,
+          `CREATE TABLE IF NOT EXISTS ${table}_d${day.replaceAll('-', '')} PARTITION OF ${table} FOR VALUES FROM ('${day}T00:00:00Z') TO ('${next}T00:00:00Z')`,
         ).catch((error: unknown) => {
           // Two writers may create the same partition at once; the loser sees a duplicate.
           if (!(error instanceof Error && error.message.includes('already exists'))) throw error;
@@ -177,6 +174,7 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
       try {
         await client.query('BEGIN');
         await copyInsert(client, 'telltale_calls', calls.map(callValues));
+        await copyInsert(client, 'telltale_call_documents', calls.map(documentValues));
         await copyInsert(client, 'telltale_feedback', feedback.map(feedbackValues));
         await client.query('COMMIT');
       } catch (error) {
@@ -241,7 +239,7 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
         filter = 'AND feature = $3';
       }
       const rows = await query(
-        `SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens, prompt, response FROM telltale_calls WHERE ts < $1 ${filter} ORDER BY ts DESC, request_id DESC LIMIT $2`,
+        `SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens, prompt, response FROM telltale_calls JOIN telltale_call_documents USING (request_id, ts) WHERE ts < $1 ${filter} ORDER BY ts DESC, request_id DESC LIMIT $2`,
         params,
       );
       return rows.map(toStoredCall);
@@ -409,6 +407,13 @@ function callValues(row: CallRow): CopyValue[] {
     row.latencyMs,
     row.ttftMs,
     JSON.stringify(row.state),
+  ];
+}
+
+function documentValues(row: CallRow): CopyValue[] {
+  return [
+    row.requestId,
+    new Date(row.tsMs).toISOString(),
     JSON.stringify(row.prompt),
     JSON.stringify(row.response),
     JSON.stringify(row.extra),
