@@ -79,8 +79,22 @@ for (const [name, url] of targets) {
     continue;
   }
 
+  // The digest's steps, timed from one progress callback to the next, say where its time goes.
+  const steps = [];
+  let stepStart = 0;
+  const onProgress = (step) => {
+    const time = performance.now();
+    if (steps.length > 0) steps[steps.length - 1].ms = time - stepStart;
+    steps.push({ step, ms: 0 });
+    stepStart = time;
+  };
+  const digest = async () => {
+    await buildDigest(store, { now, onProgress });
+    steps[steps.length - 1].ms = performance.now() - stepStart;
+  };
+
   const timings = [
-    ['digest', () => buildDigest(store, { now })],
+    ['digest', digest],
     ['ask last', () => askLastCalls(store, { feature: 'draft-email', limit: 10, now })],
     ['ask latency', () => askLatency(store, { feature: 'draft-email', days: 7, now })],
     ['ask cost', () => askCost(store, { feature: 'draft-email', days: 7, by: 'model', now })],
@@ -91,6 +105,9 @@ for (const [name, url] of targets) {
     const begin = performance.now();
     await run();
     console.log(`  ${label.padEnd(15)} ${((performance.now() - begin) / 1000).toFixed(2).padStart(7)} s`);
+    if (label === 'digest') {
+      for (const { step, ms } of steps) console.log(`    ${step.padEnd(30)} ${(ms / 1000).toFixed(2).padStart(7)} s`);
+    }
   }
   await store.close();
 }
