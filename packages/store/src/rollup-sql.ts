@@ -76,11 +76,15 @@ export function buildRollupSql(
 
   // In a window table each call carries the latest time of each signal, so "a signal at or
   // after the rollup's start" needs no join: it is that time compared with the start.
+  // NOTE: ClickHouse stores 0 for "no signal", so a window ignores feedback stamped at or
+  // before 1970-01-01T00:00:00Z on every backend, which the join would count.
+  const epoch = dialect.time(new Date(0));
   const signalColumns =
     windowTable === undefined
       ? ROLLUP_SIGNALS.map((signal) => `s_${signal}`)
       : ROLLUP_SIGNALS.map(
-          (signal) => `CASE WHEN t_${signal} >= ${dialect.time(from)} THEN 1 ELSE 0 END AS s_${signal}`,
+          (signal) =>
+            `CASE WHEN t_${signal} >= ${dialect.time(from)} AND t_${signal} > ${epoch} THEN 1 ELSE 0 END AS s_${signal}`,
         );
   const source =
     windowTable ??

@@ -212,6 +212,17 @@ export function describeStoreConformance(
       expect(fields).toEqual(directFields);
     });
 
+    test('window from the epoch', async () => {
+      const query: RollupQuery = { boundaries: [new Date(0), new Date(START.getTime() + 4 * DAY_MS)] };
+
+      const direct = await store.rollup(query);
+      const windowed = await store.withWindow({ from: new Date(0), to: query.boundaries[1]! }, (view) =>
+        view.rollup(query),
+      );
+
+      expect(comparable(windowed)).toEqual(comparable(direct));
+    });
+
     test('window rejects with the work error', async () => {
       const failure = new Error('work failed');
       const window = { from: START, to: new Date(START.getTime() + DAY_MS) };
