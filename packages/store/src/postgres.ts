@@ -98,7 +98,8 @@ const dialect: SqlDialect = {
   absent: 'null',
   costSum: 'SUM(cost_usd)',
   pricedCount: 'COUNT(cost_usd)',
-  distinctUsers: 'COUNT(DISTINCT user_id)',
+  // Byte order sorts faster than the database's collation and finds the same distinct values.
+  distinctUsers: 'COUNT(DISTINCT user_id COLLATE "C")',
   percentile: (fraction) => `percentile_disc(${fraction}) WITHIN GROUP (ORDER BY latency_ms)`,
   joinSignals: (subquery) => `LEFT JOIN (${subquery}) AS s USING (request_id)`,
   latestTime: (condition) => `MAX(CASE WHEN ${condition} THEN ts END)`,
@@ -241,7 +242,8 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
         filter = 'AND feature = $3';
       }
       const rows = await query(
-        `SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens, prompt, response FROM telltale_calls JOIN telltale_call_documents USING (request_id, ts) WHERE ts < $1 ${filter} ORDER BY ts DESC, request_id DESC LIMIT $2`,
+        // The limit applies to the calls first, so only the documents of those calls are read.
+        `SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens, prompt, response FROM (SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens FROM telltale_calls WHERE ts < $1 ${filter} ORDER BY ts DESC, request_id DESC LIMIT $2) AS c JOIN telltale_call_documents USING (request_id, ts) ORDER BY ts DESC, request_id DESC`,
         params,
       );
       return rows.map(toStoredCall);
@@ -355,7 +357,8 @@ function stateFieldsSql(table: string, from: Date, to: Date, feature?: string): 
     filter = 'AND feature = $3';
   }
   return {
-    sql: `SELECT DISTINCT jsonb_object_keys(state) AS field FROM ${table} WHERE ts >= $1 AND ts < $2 ${filter} ORDER BY field`,
+    // Calls share a few state shapes, so the distinct states are found first, by hashing.
+    sql: `SELECT DISTINCT jsonb_object_keys(state) AS field FROM (SELECT DISTINCT state FROM ${table} WHERE ts >= $1 AND ts < $2 ${filter}) AS s ORDER BY field`,
     params,
   };
 }
