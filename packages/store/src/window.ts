@@ -9,14 +9,44 @@ export interface WindowReader {
   stateFields(from: Date, to: Date, feature?: string): Promise<string[]>;
 }
 
-/** Returns a view of `store` whose rollups and state fields inside `window` go to `reader`. */
+/**
+ * Returns a view of `store` whose rollups and state fields inside `window` go to `reader`.
+ * The window table does not change, so the view keeps each rollup's rows and serves a repeat
+ * from them; a repeat without latency percentiles may reuse rows computed with them.
+ */
 export function windowedStore(store: Store, window: RollupWindow, reader: WindowReader): Store {
   const inside = (from: Date, to: Date) =>
     from.getTime() >= window.from.getTime() && to.getTime() <= window.to.getTime();
+  const computed = new Map<string, { latency: boolean; rows: Promise<RollupRow[]> }>();
+
+  const readRollup = async (query: RollupQuery): Promise<RollupRow[]> => {
+    const latency = query.latency ?? true;
+    const key = JSON.stringify([
+      query.boundaries.map((boundary) => boundary.getTime()),
+      query.groupBy ?? [],
+      Object.entries(query.where ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      query.heavyEditDistance ?? null,
+    ]);
+    let entry = computed.get(key);
+    if (entry === undefined || (latency && !entry.latency)) {
+      const rows = reader.rollup(query);
+      entry = { latency, rows };
+      computed.set(key, entry);
+      rows.catch(() => computed.delete(key));
+    }
+
+    // Copies, so that a caller that changes its rows does not change another caller's.
+    return (await entry.rows).map((row) => ({
+      ...row,
+      keys: { ...row.keys },
+      signals: { ...row.signals },
+      ...(latency ? {} : { latencyP50Ms: null, latencyP95Ms: null }),
+    }));
+  };
 
   return {
     ...store,
-    rollup: (query) => (windowCovers(window, query) ? reader.rollup(query) : store.rollup(query)),
+    rollup: (query) => (windowCovers(window, query) ? readRollup(query) : store.rollup(query)),
     stateFields: (from, to, feature) =>
       inside(from, to) ? reader.stateFields(from, to, feature) : store.stateFields(from, to, feature),
   };

@@ -188,6 +188,9 @@ export function describeStoreConformance(
         { boundaries: [day(0), day(1), day(2), day(3), day(4)] },
         { boundaries: [day(1), day(3)], groupBy: ['feature', 'model'], latency: false },
         { boundaries: [day(2), day(3), day(4)], groupBy: ['feature'] },
+        // The same rollup again and without percentiles: the window serves both from its first rows.
+        { boundaries: [day(2), day(3), day(4)], groupBy: ['feature'] },
+        { boundaries: [day(2), day(3), day(4)], groupBy: ['feature'], latency: false },
         { boundaries: [day(1), day(4)], groupBy: ['state.templateId'], where: { feature: 'draft-email' } },
         { boundaries: [day(1), day(4)], groupBy: ['feature'], heavyEditDistance: 0.2, latency: false },
         { boundaries: [day(0), day(5)], groupBy: ['feature'], latency: false },
