@@ -76,7 +76,9 @@ const dialect: SqlDialect = {
   percentile: (fraction) => `quantileExact(${fraction})(latency_ms)`,
   joinSignals: (subquery) => `ANY LEFT JOIN (${subquery}) USING request_id`,
   latestTime: (condition) => `maxIf(ts_ms, ${condition})`,
-  createWindow: (name, select) => `CREATE TABLE ${name} ENGINE = MergeTree() ORDER BY (feature, ts_ms) AS ${select}`,
+  // Unsorted: sorting the window's rows by a key costs ClickHouse 18.16 more than it saves on
+  // the few rollups that filter by feature.
+  createWindow: (name, select) => `CREATE TABLE ${name} ENGINE = MergeTree() ORDER BY tuple() AS ${select}`,
   windowColumns: ['day', 'ts_ms', 'priced', 'state_keys', 'state_values'],
   pruning: (from, to) => [`day >= toDate('${utcDay(from.getTime())}')`, `day <= toDate('${utcDay(to.getTime())}')`],
   extraColumns: ['priced'],
