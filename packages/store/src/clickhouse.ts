@@ -281,8 +281,11 @@ export function openClickhouseStore(connection: ClickhouseConnection, displayUrl
               const rows = await select(buildRollupSql(dialect, query, table).sql);
               return rows.map((row) => toRollupRow(row, query.groupBy ?? []));
             },
-            async stateFields(from, to, feature) {
-              return (await select(stateFieldsSql(table, from, to, feature))).map((row) => String(row.field));
+            async stateFields(from, to) {
+              const rows = await select(
+                `SELECT DISTINCT feature, arrayJoin(state_keys) AS field FROM ${table} WHERE ${dialect.pruning!(from, to).join(' AND ')} AND ts_ms >= ${from.getTime()} AND ts_ms < ${to.getTime()} ORDER BY field, feature`,
+              );
+              return rows.map((row) => ({ feature: String(row.feature), field: String(row.field) }));
             },
           }),
         );

@@ -292,9 +292,12 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
               const rows = await clientQuery(sql, params);
               return rows.map((row) => toRollupRow(row, rollupQuery.groupBy ?? []));
             },
-            async stateFields(from, to, feature) {
-              const { sql, params } = stateFieldsSql(table, from, to, feature);
-              return (await clientQuery(sql, params)).map((row) => String(row.field));
+            async stateFields(from, to) {
+              const rows = await clientQuery(
+                `SELECT DISTINCT feature, jsonb_object_keys(state) AS field FROM (SELECT DISTINCT feature, state FROM ${table} WHERE ts >= $1 AND ts < $2) AS s ORDER BY field, feature`,
+                [from.toISOString(), to.toISOString()],
+              );
+              return rows.map((row) => ({ feature: String(row.feature), field: String(row.field) }));
             },
           }),
         );

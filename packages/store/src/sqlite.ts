@@ -241,7 +241,15 @@ export function openSqliteStore(path: string, displayUrl: string): Store {
         return await work(
           windowedStore(store, window, {
             rollup: (query) => settle(() => runRollup(query, table)),
-            stateFields: (from, to, feature) => settle(() => readStateFields(table, from, to, feature)),
+            stateFields: (from, to) =>
+              settle(
+                () =>
+                  database()
+                    .prepare(
+                      `SELECT DISTINCT c.feature, j.key AS field FROM ${table} AS c, json_each(c.state) AS j WHERE ts_ms >= ? AND ts_ms < ? ORDER BY field, c.feature`,
+                    )
+                    .all(from.getTime(), to.getTime()) as { feature: string; field: string }[],
+              ),
           }),
         );
       } finally {

@@ -6,7 +6,8 @@ import type { RollupQuery, RollupRow, RollupWindow, Store } from './types.js';
 /** The reads a backend serves from a window table. */
 export interface WindowReader {
   rollup(query: RollupQuery): Promise<RollupRow[]>;
-  stateFields(from: Date, to: Date, feature?: string): Promise<string[]>;
+  /** Distinct state fields of the calls that started in `[from, to)`, per feature, ordered by field. */
+  stateFields(from: Date, to: Date): Promise<{ feature: string; field: string }[]>;
 }
 
 /**
@@ -18,6 +19,21 @@ export function windowedStore(store: Store, window: RollupWindow, reader: Window
   const inside = (from: Date, to: Date) =>
     from.getTime() >= window.from.getTime() && to.getTime() <= window.to.getTime();
   const computed = new Map<string, { latency: boolean; rows: Promise<RollupRow[]> }>();
+  const fieldLists = new Map<string, Promise<{ feature: string; field: string }[]>>();
+
+  // One query lists the fields of every feature, because callers ask feature by feature.
+  const readStateFields = async (from: Date, to: Date, feature?: string): Promise<string[]> => {
+    const key = `${from.getTime()}/${to.getTime()}`;
+    let list = fieldLists.get(key);
+    if (list === undefined) {
+      list = reader.stateFields(from, to);
+      fieldLists.set(key, list);
+      list.catch(() => fieldLists.delete(key));
+    }
+
+    const fields = (await list).filter((row) => feature === undefined || row.feature === feature);
+    return [...new Set(fields.map((row) => row.field))];
+  };
 
   const readRollup = async (query: RollupQuery): Promise<RollupRow[]> => {
     const latency = query.latency ?? true;
@@ -48,7 +64,7 @@ export function windowedStore(store: Store, window: RollupWindow, reader: Window
     ...store,
     rollup: (query) => (windowCovers(window, query) ? readRollup(query) : store.rollup(query)),
     stateFields: (from, to, feature) =>
-      inside(from, to) ? reader.stateFields(from, to, feature) : store.stateFields(from, to, feature),
+      inside(from, to) ? readStateFields(from, to, feature) : store.stateFields(from, to, feature),
   };
 }
 

@@ -197,9 +197,11 @@ export function describeStoreConformance(
       ];
       const direct = await Promise.all(queries.map((query) => store.rollup(query)));
       const directFields = await store.stateFields(day(1), day(3), 'draft-email');
-      const { windowed, fields } = await store.withWindow({ from: day(0), to: day(4) }, async (view) => ({
+      const directAllFields = await store.stateFields(day(1), day(3));
+      const { windowed, fields, allFields } = await store.withWindow({ from: day(0), to: day(4) }, async (view) => ({
         windowed: await Promise.all(queries.map((query) => view.rollup(query))),
         fields: await view.stateFields(day(1), day(3), 'draft-email'),
+        allFields: await view.stateFields(day(1), day(3)),
       }));
       const featureSignals = (rows: RollupRow[], bucket: number) =>
         rows
@@ -213,6 +215,7 @@ export function describeStoreConformance(
         expect(comparable(windowed[index]!)).toEqual(comparable(direct[index]!));
       });
       expect(fields).toEqual(directFields);
+      expect(allFields).toEqual(directAllFields);
     });
 
     test('window from the epoch', async () => {
