@@ -127,6 +127,27 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
     }
   };
 
+  const connect = (): Promise<pg.PoolClient> =>
+    pool.connect().catch((error: unknown) => {
+      throw wrapError(error, displayUrl);
+    });
+
+  /** Runs `work` in one transaction on one pooled connection, and rolls it back when `work` throws. */
+  const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw wrapError(error, displayUrl);
+    } finally {
+      client.release();
+    }
+  };
+
   const status = async (): Promise<MigrationStatus> => {
     await query(
       'CREATE TABLE IF NOT EXISTS telltale_migrations (id integer PRIMARY KEY, name text NOT NULL, schema_major integer NOT NULL, applied_at timestamptz NOT NULL)',
@@ -171,32 +192,17 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
       if (calls.length === 0 && feedback.length === 0) return;
       await ensurePartitions(new Set([...calls.map((row) => row.day), ...feedback.map((row) => row.day)]));
 
-      const client = await pool.connect().catch((error: unknown) => {
-        throw wrapError(error, displayUrl);
-      });
-      try {
-        await client.query('BEGIN');
+      await transaction(async (client) => {
         await copyInsert(client, 'telltale_calls', calls.map(callValues));
         await copyInsert(client, 'telltale_call_documents', calls.map(documentValues));
         await copyInsert(client, 'telltale_feedback', feedback.map(feedbackValues));
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw wrapError(error, displayUrl);
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async migrate() {
       await status();
-      const client = await pool.connect().catch((error: unknown) => {
-        throw wrapError(error, displayUrl);
-      });
-      const applied: { id: number; name: string }[] = [];
-
-      try {
-        await client.query('BEGIN');
+      const applied = await transaction(async (client) => {
+        const steps: { id: number; name: string }[] = [];
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
         const done = new Set(
           (await client.query<{ id: number }>('SELECT id FROM telltale_migrations')).rows.map((row) => row.id),
@@ -209,15 +215,10 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
             migration.name,
             SCHEMA_MAJOR,
           ]);
-          applied.push({ id: migration.id, name: migration.name });
+          steps.push({ id: migration.id, name: migration.name });
         }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw wrapError(error, displayUrl);
-      } finally {
-        client.release();
-      }
+        return steps;
+      });
 
       migrated = false;
       return applied;
@@ -258,9 +259,7 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
 
     async withWindow<T>(window: RollupWindow, work: (store: Store) => Promise<T>): Promise<T> {
       await ensureMigrated();
-      const client = await pool.connect().catch((error: unknown) => {
-        throw wrapError(error, displayUrl);
-      });
+      const client = await connect();
       // The temporary table lives on this one connection, which runs one query at a time.
       let queue: Promise<unknown> = Promise.resolve();
       const clientQuery = (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
