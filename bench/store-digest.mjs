@@ -3,9 +3,14 @@
 // generator in @telltale/insights, ending yesterday, so the questions about the last days hit data.
 //
 // Usage: npm run build && node bench/store-digest.mjs [--backend sqlite|postgres|clickhouse|all]
-//          [--days 90] [--calls-per-day 11000]
+//          [--days 90] [--calls-per-day 11000] [--batch-size 5000] [--phase all|load|query]
+//          [--end YYYY-MM-DD]
 // PostgreSQL and ClickHouse need an empty database, named by TELLTALE_BENCH_POSTGRES_URL and
 // TELLTALE_BENCH_CLICKHOUSE_URL; without them only SQLite runs (in a temporary directory).
+// `--phase load` only writes the traffic and `--phase query` only times the digest and the
+// questions over what an earlier load wrote, so a large load is done once for several query runs.
+// The traffic ends on the day before --end (default today, UTC), and the digest and the questions
+// run as of --end, so a query phase with the same --days and --end reads what the load wrote.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +35,12 @@ const option = (name, fallback) => {
 const days = Number(option('days', 90));
 const callsPerDay = Number(option('calls-per-day', 11_000));
 const backend = option('backend', 'all');
+const batchSize = Number(option('batch-size', 5000));
+const phase = option('phase', 'all');
+if (!['all', 'load', 'query'].includes(phase)) throw new Error(`invalid --phase ${phase}: use all, load or query`);
+if (phase === 'query' && (backend === 'all' || backend === 'sqlite')) {
+  throw new Error('--phase query needs --backend postgres or clickhouse: the SQLite database is temporary');
+}
 
 const targets = [];
 const tempDir = mkdtempSync(join(os.tmpdir(), 'telltale-bench-'));
@@ -48,16 +59,66 @@ console.log(
 );
 console.log(`${days} days x ${callsPerDay.toLocaleString('en-US')} calls a day, plus their feedback events\n`);
 
-const today = Math.floor(Date.now() / DAY) * DAY;
+const end = option('end', undefined);
+const today = end === undefined ? Math.floor(Date.now() / DAY) * DAY : Date.parse(`${end}T00:00:00Z`);
+if (Number.isNaN(today)) throw new Error(`invalid --end ${end}: use a date such as 2026-12-05`);
 const start = new Date(today - days * DAY);
+const now = new Date(today);
 
 for (const [name, url] of targets) {
   const store = openStore(url);
   await store.migrate();
 
+  if (phase !== 'query') await load(name, store);
+  const counts = await store.count();
+  console.log(
+    `${name}: ${counts.calls.toLocaleString('en-US')} calls + ${counts.feedback.toLocaleString('en-US')} feedback events`,
+  );
+  if (phase === 'load') {
+    await store.close();
+    continue;
+  }
+
+  // The digest's steps, timed from one progress callback to the next, say where its time goes.
+  const steps = [];
+  let stepStart = 0;
+  const onProgress = (step) => {
+    const time = performance.now();
+    if (steps.length > 0) steps[steps.length - 1].ms = time - stepStart;
+    steps.push({ step, ms: 0 });
+    stepStart = time;
+  };
+  const digest = async () => {
+    await buildDigest(store, { now, onProgress });
+    steps[steps.length - 1].ms = performance.now() - stepStart;
+  };
+
+  const timings = [
+    ['digest', digest],
+    ['ask last', () => askLastCalls(store, { feature: 'draft-email', limit: 10, now })],
+    ['ask latency', () => askLatency(store, { feature: 'draft-email', days: 7, now })],
+    ['ask cost', () => askCost(store, { feature: 'draft-email', days: 7, by: 'model', now })],
+    ['ask worst-users', () => askWorstUsers(store, { days: 7, now })],
+    ['ask compare', () => askCompare(store, { days: 7, now })],
+  ];
+  for (const [label, run] of timings) {
+    const begin = performance.now();
+    await run();
+    console.log(`  ${label.padEnd(15)} ${((performance.now() - begin) / 1000).toFixed(2).padStart(7)} s`);
+    if (label === 'digest') {
+      for (const { step, ms } of steps) console.log(`    ${step.padEnd(30)} ${(ms / 1000).toFixed(2).padStart(7)} s`);
+    }
+  }
+  await store.close();
+}
+
+rmSync(tempDir, { recursive: true, force: true });
+
+/** Writes the simulated traffic and prints the write throughput. */
+async function load(name, store) {
   let events = 0;
   let writeMs = 0;
-  for (const batch of simulateTraffic({ start, days, callsPerDay, seed: 11, users: 5000, batchSize: 5000 })) {
+  for (const batch of simulateTraffic({ start, days, callsPerDay, seed: 11, users: 5000, batchSize })) {
     const begin = performance.now();
     await store.write(batch);
     writeMs += performance.now() - begin;
@@ -67,30 +128,9 @@ for (const [name, url] of targets) {
   }
   process.stderr.write('\n');
 
-  const counts = await store.count();
-  console.log(
-    `${name}: ${counts.calls.toLocaleString('en-US')} calls + ${counts.feedback.toLocaleString('en-US')} feedback events`,
-  );
   console.log(
     `  ingest        ${Math.round(events / (writeMs / 1000))
       .toLocaleString('en-US')
-      .padStart(9)} events/s (batches of 5,000, write time only)`,
+      .padStart(9)} events/s (batches of ${batchSize.toLocaleString('en-US')}, write time only)`,
   );
-
-  const timings = [
-    ['digest', () => buildDigest(store, {})],
-    ['ask last', () => askLastCalls(store, { feature: 'draft-email', limit: 10 })],
-    ['ask latency', () => askLatency(store, { feature: 'draft-email', days: 7 })],
-    ['ask cost', () => askCost(store, { feature: 'draft-email', days: 7, by: 'model' })],
-    ['ask worst-users', () => askWorstUsers(store, { days: 7 })],
-    ['ask compare', () => askCompare(store, { days: 7 })],
-  ];
-  for (const [label, run] of timings) {
-    const begin = performance.now();
-    await run();
-    console.log(`  ${label.padEnd(15)} ${((performance.now() - begin) / 1000).toFixed(2).padStart(7)} s`);
-  }
-  await store.close();
 }
-
-rmSync(tempDir, { recursive: true, force: true });

@@ -73,11 +73,41 @@ export async function buildDigest(store: Store, options: DigestOptions = {}): Pr
   const progress = options.onProgress ?? (() => undefined);
   await store.assertMigrated();
 
-  progress('weekly trend');
   const trendWeeks = options.trendWeeks ?? 6;
   const weekPeriods = Array.from({ length: trendWeeks }, (_, index) =>
     shiftWeek(week, index - trendWeeks + 1, timezone),
   );
+  const history = dayBoundaries(new Date(period.start.getTime() - ROLLING_DAYS * 86_400_000), period.end, timezone);
+
+  // Every rollup below reads calls of this window, so the store joins them with their feedback
+  // once, into a window table, instead of once per rollup.
+  const windowStart = Math.min(
+    weekPeriods[0]?.start.getTime() ?? period.start.getTime(),
+    baselinePeriod.start.getTime(),
+    history.boundaries[0]?.getTime() ?? period.start.getTime(),
+  );
+  progress('calls of the digest window');
+  const plan: DigestPlan = { week, timezone, period, baselinePeriod, weekPeriods, history, weights, options, progress };
+  return store.withWindow({ from: new Date(windowStart), to: period.end }, (windowed) => collectDigest(windowed, plan));
+}
+
+interface DigestPlan {
+  week: string;
+  timezone: string;
+  period: Period;
+  baselinePeriod: Period;
+  weekPeriods: Period[];
+  history: ReturnType<typeof dayBoundaries>;
+  weights: SignalWeights;
+  options: DigestOptions;
+  progress: (step: string) => void;
+}
+
+/** Runs the digest's rollups; `store` is the view of the digest window. */
+async function collectDigest(store: Store, plan: DigestPlan): Promise<Digest> {
+  const { week, timezone, period, baselinePeriod, weekPeriods, history, weights, options, progress } = plan;
+
+  progress('weekly trend');
   const weekRows = await store.rollup({
     boundaries: [...weekPeriods.map((weekPeriod) => weekPeriod.start), period.end],
   });
@@ -90,7 +120,6 @@ export async function buildDigest(store: Store, options: DigestOptions = {}): Pr
   }));
 
   progress('daily spend');
-  const history = dayBoundaries(new Date(period.start.getTime() - ROLLING_DAYS * 86_400_000), period.end, timezone);
   const dailyRows = await store.rollup({ boundaries: history.boundaries, latency: false });
   const weekDays = dayBoundaries(period.start, period.end, timezone);
   const weekDayRows = await store.rollup({ boundaries: weekDays.boundaries });

@@ -14,6 +14,7 @@ export {
   type RollupQuery,
   type RollupRow,
   type RollupSignal,
+  type RollupWindow,
   type Store,
   type StoreKind,
   type StoredCall,

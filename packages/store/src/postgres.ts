@@ -1,12 +1,25 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { SCHEMA_MAJOR, type TelltaleEvent } from '@telltale/schema';
 
 import { resolveDimension } from './dimensions.js';
 import { connectionError, StoreError } from './errors.js';
 import { assertCurrent, migrationStatus, type Migration } from './migrations.js';
-import { buildRollupSql, toNumber, toRollupRow, type SqlDialect } from './rollup-sql.js';
+import { buildRollupSql, buildWindowSql, toNumber, toRollupRow, type SqlDialect } from './rollup-sql.js';
 import { toRows, utcDay, type CallRow, type FeedbackRow } from './rows.js';
-import type { LastCallsQuery, MigrationStatus, RollupQuery, RollupRow, Store, StoredCall } from './types.js';
+import type {
+  LastCallsQuery,
+  MigrationStatus,
+  RollupQuery,
+  RollupRow,
+  RollupWindow,
+  Store,
+  StoredCall,
+} from './types.js';
+import { windowedStore, windowTableName } from './window.js';
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -34,13 +47,39 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX telltale_feedback_request ON telltale_feedback (request_id)',
     ],
   },
+  {
+    id: 2,
+    name: 'move prompt, response and the rest of the event to telltale_call_documents',
+    schemaMajor: 1,
+    statements: [
+      `CREATE TABLE telltale_call_documents (
+        request_id uuid NOT NULL, ts timestamptz NOT NULL, prompt jsonb NOT NULL, response jsonb, extra jsonb NOT NULL,
+        PRIMARY KEY (request_id, ts)
+      ) PARTITION BY RANGE (ts)`,
+      `DO $$
+      DECLARE part record;
+      BEGIN
+        FOR part IN
+          SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i
+          JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telltale_calls'::regclass
+        LOOP
+          EXECUTE format('CREATE TABLE %I PARTITION OF telltale_call_documents %s',
+            replace(part.relname, 'telltale_calls_', 'telltale_call_documents_'), part.bound);
+        END LOOP;
+      END $$`,
+      'INSERT INTO telltale_call_documents SELECT request_id, ts, prompt, response, extra FROM telltale_calls',
+      // Rows written before keep the dropped columns' bytes until they are rewritten or dropped
+      // by retention; rows written from now on are narrow.
+      'ALTER TABLE telltale_calls DROP COLUMN prompt, DROP COLUMN response, DROP COLUMN extra',
+    ],
+  },
 ];
 
-const PARTITIONED_TABLES = ['telltale_calls', 'telltale_feedback'] as const;
-const CALL_COLUMNS = 27;
-const FEEDBACK_COLUMNS = 8;
-/** Rows per INSERT statement; 500 rows of 27 columns stay far below PostgreSQL's 65,535 parameters. */
-const ROWS_PER_INSERT = 500;
+const PARTITIONED_TABLES = ['telltale_calls', 'telltale_call_documents', 'telltale_feedback'] as const;
+/** Rows per chunk of the COPY stream, so a large batch is not encoded into one string. */
+const ROWS_PER_COPY_CHUNK = 1000;
+/** work_mem of the connection that runs a window's rollups; see withWindow. */
+const WINDOW_WORK_MEM = '256MB';
 /** Key for pg_advisory_xact_lock, so two `store migrate` runs apply each step once. */
 const MIGRATION_LOCK = 7_415_001;
 
@@ -59,9 +98,13 @@ const dialect: SqlDialect = {
   absent: 'null',
   costSum: 'SUM(cost_usd)',
   pricedCount: 'COUNT(cost_usd)',
-  distinctUsers: 'COUNT(DISTINCT user_id)',
+  // Byte order sorts faster than the database's collation and finds the same distinct values.
+  distinctUsers: 'COUNT(DISTINCT user_id COLLATE "C")',
   percentile: (fraction) => `percentile_disc(${fraction}) WITHIN GROUP (ORDER BY latency_ms)`,
   joinSignals: (subquery) => `LEFT JOIN (${subquery}) AS s USING (request_id)`,
+  latestTime: (condition) => `MAX(CASE WHEN ${condition} THEN ts END)`,
+  createWindow: (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`,
+  windowColumns: ['ts', 'state'],
   callsTable: 'telltale_calls',
   feedbackTable: 'telltale_feedback',
 };
@@ -81,6 +124,27 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
       return (await pool.query<Row>(sql, params)).rows;
     } catch (error) {
       throw wrapError(error, displayUrl);
+    }
+  };
+
+  const connect = (): Promise<pg.PoolClient> =>
+    pool.connect().catch((error: unknown) => {
+      throw wrapError(error, displayUrl);
+    });
+
+  /** Runs `work` in one transaction on one pooled connection, and rolls it back when `work` throws. */
+  const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw wrapError(error, displayUrl);
+    } finally {
+      client.release();
     }
   };
 
@@ -125,33 +189,20 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
     async write(batch: readonly TelltaleEvent[]) {
       await ensureMigrated();
       const { calls, feedback } = toRows(batch);
+      if (calls.length === 0 && feedback.length === 0) return;
       await ensurePartitions(new Set([...calls.map((row) => row.day), ...feedback.map((row) => row.day)]));
 
-      for (let start = 0; start < calls.length; start += ROWS_PER_INSERT) {
-        const chunk = calls.slice(start, start + ROWS_PER_INSERT);
-        await query(
-          `INSERT INTO telltale_calls VALUES ${placeholders(chunk.length, CALL_COLUMNS)} ON CONFLICT DO NOTHING`,
-          chunk.flatMap(callValues),
-        );
-      }
-      for (let start = 0; start < feedback.length; start += ROWS_PER_INSERT) {
-        const chunk = feedback.slice(start, start + ROWS_PER_INSERT);
-        await query(
-          `INSERT INTO telltale_feedback VALUES ${placeholders(chunk.length, FEEDBACK_COLUMNS)} ON CONFLICT DO NOTHING`,
-          chunk.flatMap(feedbackValues),
-        );
-      }
+      await transaction(async (client) => {
+        await copyInsert(client, 'telltale_calls', calls.map(callValues));
+        await copyInsert(client, 'telltale_call_documents', calls.map(documentValues));
+        await copyInsert(client, 'telltale_feedback', feedback.map(feedbackValues));
+      });
     },
 
     async migrate() {
       await status();
-      const client = await pool.connect().catch((error: unknown) => {
-        throw wrapError(error, displayUrl);
-      });
-      const applied: { id: number; name: string }[] = [];
-
-      try {
-        await client.query('BEGIN');
+      const applied = await transaction(async (client) => {
+        const steps: { id: number; name: string }[] = [];
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
         const done = new Set(
           (await client.query<{ id: number }>('SELECT id FROM telltale_migrations')).rows.map((row) => row.id),
@@ -164,15 +215,10 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
             migration.name,
             SCHEMA_MAJOR,
           ]);
-          applied.push({ id: migration.id, name: migration.name });
+          steps.push({ id: migration.id, name: migration.name });
         }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw wrapError(error, displayUrl);
-      } finally {
-        client.release();
-      }
+        return steps;
+      });
 
       migrated = false;
       return applied;
@@ -197,7 +243,8 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
         filter = 'AND feature = $3';
       }
       const rows = await query(
-        `SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens, prompt, response FROM telltale_calls WHERE ts < $1 ${filter} ORDER BY ts DESC, request_id DESC LIMIT $2`,
+        // The limit applies to the calls first, so only the documents of those calls are read.
+        `SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens, prompt, response FROM (SELECT request_id, ts, feature, model, user_id, status, cost_usd, latency_ms, input_tokens, output_tokens FROM telltale_calls WHERE ts < $1 ${filter} ORDER BY ts DESC, request_id DESC LIMIT $2) AS c JOIN telltale_call_documents USING (request_id, ts) ORDER BY ts DESC, request_id DESC`,
         params,
       );
       return rows.map(toStoredCall);
@@ -205,17 +252,65 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
 
     async stateFields(from: Date, to: Date, feature?: string) {
       await ensureMigrated();
-      const params: unknown[] = [from.toISOString(), to.toISOString()];
-      let filter = '';
-      if (feature !== undefined) {
-        params.push(feature);
-        filter = 'AND feature = $3';
-      }
-      const rows = await query<{ field: string }>(
-        `SELECT DISTINCT jsonb_object_keys(state) AS field FROM telltale_calls WHERE ts >= $1 AND ts < $2 ${filter} ORDER BY field`,
-        params,
-      );
+      const { sql, params } = stateFieldsSql('telltale_calls', from, to, feature);
+      const rows = await query<{ field: string }>(sql, params);
       return rows.map((row) => row.field);
+    },
+
+    async withWindow<T>(window: RollupWindow, work: (store: Store) => Promise<T>): Promise<T> {
+      await ensureMigrated();
+      const client = await connect();
+      // The temporary table lives on this one connection, which runs one query at a time.
+      let queue: Promise<unknown> = Promise.resolve();
+      const clientQuery = (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
+        const result = queue.then(async () => {
+          try {
+            return (await client.query<Record<string, unknown>>(sql, params)).rows;
+          } catch (error) {
+            throw wrapError(error, displayUrl);
+          }
+        });
+        queue = result.catch(() => undefined);
+        return result;
+      };
+      const table = windowTableName();
+
+      try {
+        // JIT compiles each rollup for about 0.3 s and saves little on queries that spend their
+        // time in sorts, and more memory keeps those sorts off disk.
+        await clientQuery('SET jit = off');
+        await clientQuery(`SET work_mem = '${WINDOW_WORK_MEM}'`);
+        await clientQuery(buildWindowSql(dialect, window, table));
+        // Autovacuum never analyzes temporary tables, and without statistics the planner guesses.
+        await clientQuery(`ANALYZE ${table}`);
+
+        return await work(
+          windowedStore(store, window, {
+            async rollup(rollupQuery) {
+              const { sql, params } = buildRollupSql(dialect, rollupQuery, table);
+              const rows = await clientQuery(sql, params);
+              return rows.map((row) => toRollupRow(row, rollupQuery.groupBy ?? []));
+            },
+            async stateFields(from, to) {
+              const rows = await clientQuery(
+                `SELECT DISTINCT feature, jsonb_object_keys(state) AS field FROM (SELECT DISTINCT feature, state FROM ${table} WHERE ts >= $1 AND ts < $2) AS s ORDER BY field, feature`,
+                [from.toISOString(), to.toISOString()],
+              );
+              return rows.map((row) => ({ feature: String(row.feature), field: String(row.field) }));
+            },
+          }),
+        );
+      } finally {
+        const cleaned = await clientQuery(`DROP TABLE IF EXISTS ${table}`)
+          .then(() => clientQuery('RESET jit'))
+          .then(() => clientQuery('RESET work_mem'))
+          .then(
+            () => true,
+            () => false,
+          );
+        // A connection whose settings could not be reset is closed, not returned to the pool.
+        client.release(!cleaned);
+      }
     },
 
     async applyRetention(days: number, now = new Date()) {
@@ -256,17 +351,55 @@ export function openPostgresStore(url: string, displayUrl: string): Store {
   return store;
 }
 
-function placeholders(rows: number, columns: number): string {
-  const groups: string[] = [];
-  for (let row = 0; row < rows; row += 1) {
-    const cells: string[] = [];
-    for (let column = 1; column <= columns; column += 1) cells.push(`$${row * columns + column}`);
-    groups.push(`(${cells.join(', ')})`);
+function stateFieldsSql(table: string, from: Date, to: Date, feature?: string): { sql: string; params: unknown[] } {
+  const params: unknown[] = [from.toISOString(), to.toISOString()];
+  let filter = '';
+  if (feature !== undefined) {
+    params.push(feature);
+    filter = 'AND feature = $3';
   }
-  return groups.join(', ');
+  return {
+    // Calls share a few state shapes, so the distinct states are found first, by hashing.
+    sql: `SELECT DISTINCT jsonb_object_keys(state) AS field FROM (SELECT DISTINCT state FROM ${table} WHERE ts >= $1 AND ts < $2 ${filter}) AS s ORDER BY field`,
+    params,
+  };
 }
 
-function callValues(row: CallRow): unknown[] {
+/**
+ * Inserts rows idempotently: COPY into a temporary staging table, then one INSERT … ON CONFLICT
+ * DO NOTHING into `table`, because COPY itself fails on the first key that is already stored.
+ * Runs inside the caller's transaction, and the staging table empties at commit.
+ */
+async function copyInsert(client: pg.PoolClient, table: string, rows: readonly CopyValue[][]): Promise<void> {
+  if (rows.length === 0) return;
+
+  const staging = `${table}_staging`;
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${staging} (LIKE ${table}) ON COMMIT DELETE ROWS`);
+  await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(`COPY ${staging} FROM STDIN`)));
+  await client.query(`INSERT INTO ${table} SELECT * FROM ${staging} ON CONFLICT DO NOTHING`);
+}
+
+/** A column value as COPY's text format receives it; `null` and `undefined` are NULL. */
+type CopyValue = string | number | null | undefined;
+
+function* copyChunks(rows: readonly CopyValue[][]): Generator<string> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_COPY_CHUNK) {
+    let chunk = '';
+    for (const row of rows.slice(start, start + ROWS_PER_COPY_CHUNK)) chunk += `${row.map(copyText).join('\t')}\n`;
+    yield chunk;
+  }
+}
+
+/** Encodes a value for COPY's text format: `\N` is NULL, and backslash, tab, newline and CR are escaped. */
+function copyText(value: CopyValue): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = typeof value === 'string' ? value : String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
+}
+
+function callValues(row: CallRow): CopyValue[] {
   return [
     row.requestId,
     row.parentId,
@@ -292,13 +425,20 @@ function callValues(row: CallRow): unknown[] {
     row.latencyMs,
     row.ttftMs,
     JSON.stringify(row.state),
+  ];
+}
+
+function documentValues(row: CallRow): CopyValue[] {
+  return [
+    row.requestId,
+    new Date(row.tsMs).toISOString(),
     JSON.stringify(row.prompt),
     JSON.stringify(row.response),
     JSON.stringify(row.extra),
   ];
 }
 
-function feedbackValues(row: FeedbackRow): unknown[] {
+function feedbackValues(row: FeedbackRow): CopyValue[] {
   return [
     row.eventId,
     row.requestId,

@@ -1,9 +1,11 @@
+import { DIMENSION_COLUMNS } from './dimensions.js';
 import {
   DEFAULT_HEAVY_EDIT_DISTANCE,
   ROLLUP_SIGNALS,
   type Dimension,
   type RollupQuery,
   type RollupRow,
+  type RollupWindow,
 } from './types.js';
 
 /** What differs between the SQL of the three backends when they compute a rollup. */
@@ -24,8 +26,14 @@ export interface SqlDialect {
   distinctUsers: string;
   /** Aggregate percentile of latency, or undefined to rank rows with a window function. */
   percentile?: (fraction: number) => string;
-  /** The join of calls with the per-call signal flags subquery. */
+  /** The join of calls with a per-call subquery of the feedback table. */
   joinSignals(subquery: string): string;
+  /** Aggregate of the latest feedback time among the events that meet `condition`. */
+  latestTime: (condition: string) => string;
+  /** Statement that creates table `name` from `select`, the rows of a rollup window. */
+  createWindow(name: string, select: string): string;
+  /** Call columns a window copies besides the dimension and metric columns, such as the time. */
+  windowColumns: readonly string[];
   /** Extra conditions that let the database skip partitions. */
   pruning?: (from: Date, to: Date) => string[];
   /** Further call columns the aggregates read, such as ClickHouse's `priced` flag. */
@@ -34,8 +42,15 @@ export interface SqlDialect {
   feedbackTable: string;
 }
 
-/** Builds the rollup statement and its parameters for one dialect. */
-export function buildRollupSql(dialect: SqlDialect, query: RollupQuery): { sql: string; params: unknown[] } {
+/**
+ * Builds the rollup statement and its parameters for one dialect, over the calls table joined
+ * with feedback, or over `windowTable` made by {@link buildWindowSql} when the query lies inside it.
+ */
+export function buildRollupSql(
+  dialect: SqlDialect,
+  query: RollupQuery,
+  windowTable?: string,
+): { sql: string; params: unknown[] } {
   const boundaries = query.boundaries;
   if (boundaries.length < 2) throw new RangeError('a rollup needs at least two bucket boundaries');
 
@@ -59,12 +74,21 @@ export function buildRollupSql(dialect: SqlDialect, query: RollupQuery): { sql: 
     }
   }
 
-  const signalFlags = ROLLUP_SIGNALS.map((signal) => {
-    const condition =
-      signal === 'heavy_edit' ? `signal = 'edit' AND edit_distance >= ${heavyEdit}` : `signal = '${signal}'`;
-    return `MAX(CASE WHEN ${condition} THEN 1 ELSE 0 END) AS s_${signal}`;
-  });
-  const signalsSubquery = `SELECT request_id, ${signalFlags.join(', ')} FROM ${dialect.feedbackTable} WHERE ${dialect.feedbackTime} >= ${dialect.time(from)} GROUP BY request_id`;
+  // In a window table each call carries the latest time of each signal, so "a signal at or
+  // after the rollup's start" needs no join: it is that time compared with the start.
+  // NOTE: ClickHouse stores 0 for "no signal", so a window ignores feedback stamped at or
+  // before 1970-01-01T00:00:00Z on every backend, which the join would count.
+  const epoch = dialect.time(new Date(0));
+  const signalColumns =
+    windowTable === undefined
+      ? ROLLUP_SIGNALS.map((signal) => `s_${signal}`)
+      : ROLLUP_SIGNALS.map(
+          (signal) =>
+            `CASE WHEN t_${signal} >= ${dialect.time(from)} AND t_${signal} > ${epoch} THEN 1 ELSE 0 END AS s_${signal}`,
+        );
+  const source =
+    windowTable ??
+    `${dialect.callsTable} ${dialect.joinSignals(signalsSubquery(dialect, from, heavyEdit, (condition) => `MAX(CASE WHEN ${condition} THEN 1 ELSE 0 END)`, 's'))}`;
 
   const bucket = bucketExpression(dialect, boundaries);
   const groupKeys = ['bucket', ...groupBy.map((_, index) => `k${index}`)];
@@ -81,7 +105,7 @@ export function buildRollupSql(dialect: SqlDialect, query: RollupQuery): { sql: 
     ...ROLLUP_SIGNALS.map((signal) => `SUM(s_${signal}) AS sig_${signal}`),
   ];
 
-  const base = `SELECT ${bucket} AS bucket, ${[...keyColumns, 'status', 'cost_usd', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'user_id', 'latency_ms', ...(dialect.extraColumns ?? []), ...ROLLUP_SIGNALS.map((signal) => `s_${signal}`)].join(', ')} FROM ${dialect.callsTable} ${dialect.joinSignals(signalsSubquery)} WHERE ${conditions.join(' AND ')}`;
+  const base = `SELECT ${bucket} AS bucket, ${[...keyColumns, 'status', 'cost_usd', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'user_id', 'latency_ms', ...(dialect.extraColumns ?? []), ...signalColumns].join(', ')} FROM ${source} WHERE ${conditions.join(' AND ')}`;
 
   let sql: string;
   if (!withLatency) {
@@ -96,6 +120,68 @@ export function buildRollupSql(dialect: SqlDialect, query: RollupQuery): { sql: 
   }
 
   return { sql: `${sql} ORDER BY ${groupKeys.join(', ')}`, params };
+}
+
+/** Call columns that rollups read, besides the time and the backend's own columns. */
+const WINDOW_COLUMNS = [
+  ...new Set(Object.values(DIMENSION_COLUMNS)),
+  'cost_usd',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'reasoning_tokens',
+  'latency_ms',
+];
+
+/**
+ * Builds the statement that creates a window table: the calls of `window` with the columns
+ * rollups read. Per signal, column `t_<signal>` is the time of the call's latest feedback event
+ * of that signal at or after the window's start, or NULL (0 in ClickHouse) when there is none.
+ */
+export function buildWindowSql(dialect: SqlDialect, window: RollupWindow, table: string): string {
+  const heavyEdit = window.heavyEditDistance ?? DEFAULT_HEAVY_EDIT_DISTANCE;
+  const conditions = [
+    `${dialect.callTime} >= ${dialect.time(window.from)}`,
+    `${dialect.callTime} < ${dialect.time(window.to)}`,
+    ...(dialect.pruning?.(window.from, window.to) ?? []),
+  ];
+  const columns = [...WINDOW_COLUMNS, ...dialect.windowColumns, ...ROLLUP_SIGNALS.map((signal) => `t_${signal}`)];
+  const subquery = signalsSubquery(dialect, window.from, heavyEdit, dialect.latestTime, 't');
+
+  return dialect.createWindow(
+    table,
+    `SELECT ${columns.join(', ')} FROM ${dialect.callsTable} ${dialect.joinSignals(subquery)} WHERE ${conditions.join(' AND ')}`,
+  );
+}
+
+/** Checks whether a rollup can read the window table: it lies inside the window and uses its heavy edit distance. */
+export function windowCovers(window: RollupWindow, query: RollupQuery): boolean {
+  const from = query.boundaries[0];
+  const to = query.boundaries[query.boundaries.length - 1];
+  return (
+    from !== undefined &&
+    to !== undefined &&
+    from.getTime() >= window.from.getTime() &&
+    to.getTime() <= window.to.getTime() &&
+    (query.heavyEditDistance ?? DEFAULT_HEAVY_EDIT_DISTANCE) ===
+      (window.heavyEditDistance ?? DEFAULT_HEAVY_EDIT_DISTANCE)
+  );
+}
+
+/** Per-call aggregates of the feedback events at or after `from`, one column `<prefix>_<signal>` per signal. */
+function signalsSubquery(
+  dialect: SqlDialect,
+  from: Date,
+  heavyEdit: number,
+  aggregate: (condition: string) => string,
+  prefix: string,
+): string {
+  const columns = ROLLUP_SIGNALS.map((signal) => {
+    const condition =
+      signal === 'heavy_edit' ? `signal = 'edit' AND edit_distance >= ${heavyEdit}` : `signal = '${signal}'`;
+    return `${aggregate(condition)} AS ${prefix}_${signal}`;
+  });
+  return `SELECT request_id, ${columns.join(', ')} FROM ${dialect.feedbackTable} WHERE ${dialect.feedbackTime} >= ${dialect.time(from)} GROUP BY request_id`;
 }
 
 /** Converts a result row of {@link buildRollupSql} to a {@link RollupRow}. */

@@ -7,9 +7,18 @@ import { SCHEMA_MAJOR, type TelltaleEvent } from '@telltale/schema';
 import { resolveDimension } from './dimensions.js';
 import { StoreError } from './errors.js';
 import { assertCurrent, migrationStatus, type Migration } from './migrations.js';
-import { buildRollupSql, toNumber, toRollupRow, type SqlDialect } from './rollup-sql.js';
+import { buildRollupSql, buildWindowSql, toNumber, toRollupRow, type SqlDialect } from './rollup-sql.js';
 import { toRows, utcDay } from './rows.js';
-import type { LastCallsQuery, MigrationStatus, RollupQuery, RollupRow, Store, StoredCall } from './types.js';
+import type {
+  LastCallsQuery,
+  MigrationStatus,
+  RollupQuery,
+  RollupRow,
+  RollupWindow,
+  Store,
+  StoredCall,
+} from './types.js';
+import { windowedStore, windowTableName } from './window.js';
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
@@ -52,6 +61,9 @@ export const SQLITE_DIALECT: SqlDialect = {
   pricedCount: 'COUNT(cost_usd)',
   distinctUsers: 'COUNT(DISTINCT user_id)',
   joinSignals: (subquery) => `LEFT JOIN (${subquery}) AS s USING (request_id)`,
+  latestTime: (condition) => `MAX(CASE WHEN ${condition} THEN ts_ms END)`,
+  createWindow: (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`,
+  windowColumns: ['ts_ms', 'state'],
   callsTable: 'telltale_calls',
   feedbackTable: 'telltale_feedback',
 };
@@ -87,6 +99,25 @@ export function openSqliteStore(path: string, displayUrl: string): Store {
     database().prepare(`INSERT OR IGNORE INTO telltale_calls VALUES (${new Array(28).fill('?').join(', ')})`);
   const insertFeedback = (): Database.Statement =>
     database().prepare(`INSERT OR IGNORE INTO telltale_feedback VALUES (${new Array(9).fill('?').join(', ')})`);
+
+  const runRollup = (query: RollupQuery, windowTable?: string): RollupRow[] => {
+    const { sql, params } = buildRollupSql(SQLITE_DIALECT, query, windowTable);
+    const rows = database()
+      .prepare(sql)
+      .all(...params) as Record<string, unknown>[];
+    return rows.map((row) => toRollupRow(row, query.groupBy ?? []));
+  };
+
+  const readStateFields = (table: string, from: Date, to: Date, feature?: string): string[] => {
+    const filter = feature === undefined ? '' : 'AND feature = ?';
+    const params = feature === undefined ? [from.getTime(), to.getTime()] : [from.getTime(), to.getTime(), feature];
+    const rows = database()
+      .prepare(
+        `SELECT DISTINCT j.key AS field FROM ${table}, json_each(${table}.state) AS j WHERE ts_ms >= ? AND ts_ms < ? ${filter} ORDER BY field`,
+      )
+      .all(...params) as { field: string }[];
+    return rows.map((row) => row.field);
+  };
 
   const store: Store = {
     name: 'sqlite',
@@ -176,11 +207,7 @@ export function openSqliteStore(path: string, displayUrl: string): Store {
     rollup: (query: RollupQuery): Promise<RollupRow[]> =>
       settle(() => {
         ensureMigrated();
-        const { sql, params } = buildRollupSql(SQLITE_DIALECT, query);
-        const rows = database()
-          .prepare(sql)
-          .all(...params) as Record<string, unknown>[];
-        return rows.map((row) => toRollupRow(row, query.groupBy ?? []));
+        return runRollup(query);
       }),
 
     lastCalls: (query: LastCallsQuery): Promise<StoredCall[]> =>
@@ -200,15 +227,35 @@ export function openSqliteStore(path: string, displayUrl: string): Store {
     stateFields: (from: Date, to: Date, feature?: string) =>
       settle(() => {
         ensureMigrated();
-        const filter = feature === undefined ? '' : 'AND feature = ?';
-        const params = feature === undefined ? [from.getTime(), to.getTime()] : [from.getTime(), to.getTime(), feature];
-        const rows = database()
-          .prepare(
-            `SELECT DISTINCT j.key AS field FROM telltale_calls, json_each(telltale_calls.state) AS j WHERE ts_ms >= ? AND ts_ms < ? ${filter} ORDER BY field`,
-          )
-          .all(...params) as { field: string }[];
-        return rows.map((row) => row.field);
+        return readStateFields('telltale_calls', from, to, feature);
       }),
+
+    async withWindow<T>(window: RollupWindow, work: (store: Store) => Promise<T>): Promise<T> {
+      const table = windowTableName();
+      await settle(() => {
+        ensureMigrated();
+        database().exec(buildWindowSql(SQLITE_DIALECT, window, table));
+      });
+
+      try {
+        return await work(
+          windowedStore(store, window, {
+            rollup: (query) => settle(() => runRollup(query, table)),
+            stateFields: (from, to) =>
+              settle(
+                () =>
+                  database()
+                    .prepare(
+                      `SELECT DISTINCT c.feature, j.key AS field FROM ${table} AS c, json_each(c.state) AS j WHERE ts_ms >= ? AND ts_ms < ? ORDER BY field, c.feature`,
+                    )
+                    .all(from.getTime(), to.getTime()) as { feature: string; field: string }[],
+              ),
+          }),
+        );
+      } finally {
+        if (connection?.open === true) connection.exec(`DROP TABLE IF EXISTS temp.${table}`);
+      }
+    },
 
     applyRetention: (days: number, now = new Date()) =>
       settle(() => {

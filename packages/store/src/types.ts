@@ -85,6 +85,15 @@ export interface RollupRow {
   signals: Record<RollupSignal, number>;
 }
 
+/** The calls a per-call window table holds; see {@link Store.withWindow}. */
+export interface RollupWindow {
+  /** Start and end of the window: calls that started in `[from, to)`. */
+  from: Date;
+  to: Date;
+  /** Edit distance from which an `edit` signal counts as `heavy_edit` in rollups the window serves. */
+  heavyEditDistance?: number;
+}
+
 export interface LastCallsQuery {
   feature?: string;
   limit: number;
@@ -135,6 +144,14 @@ export interface Store extends EventSink {
   lastCalls(query: LastCallsQuery): Promise<StoredCall[]>;
   /** Distinct state field names of calls that started in `[from, to)`, optionally of one feature. */
   stateFields(from: Date, to: Date, feature?: string): Promise<string[]>;
+  /**
+   * Copies the calls of `window` into a table of their own, with the time of each call's latest
+   * feedback event of every signal, and runs `work` with a store whose rollups and state fields
+   * read that table when they lie inside the window and use its heavy edit distance. The others
+   * go to this store. Results are the same either way; the window joins calls with feedback once
+   * instead of once per rollup. The table is dropped when `work` settles.
+   */
+  withWindow<T>(window: RollupWindow, work: (store: Store) => Promise<T>): Promise<T>;
   /** Deletes calls and feedback older than `days` days before `now`; returns the dropped partitions or days. */
   applyRetention(days: number, now?: Date): Promise<string[]>;
   /** Counts stored model calls and feedback events. */

@@ -2,7 +2,7 @@ import type { FeedbackEvent, ModelCallEvent, TelltaleEvent } from '@telltale/sch
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { simulateTraffic } from '@telltale/insights';
-import { openStore, StoreError, type Store } from '../src/index.js';
+import { openStore, StoreError, type RollupQuery, type RollupRow, type Store } from '../src/index.js';
 import type { TestServer } from './servers.js';
 
 const START = new Date('2026-11-02T00:00:00Z');
@@ -51,9 +51,11 @@ export function describeStoreConformance(
       const first = await store.migrate();
       const second = await store.migrate();
 
-      expect(first.map((step) => step.id)).toEqual([1]);
+      const status = await store.migrationStatus();
+
+      expect(first.map((step) => step.id)).toEqual(Array.from({ length: status.latest }, (_, index) => index + 1));
       expect(second).toEqual([]);
-      expect(await store.migrationStatus()).toMatchObject({ current: 1, latest: 1, pending: [] });
+      expect(status).toMatchObject({ current: status.latest, pending: [] });
     });
 
     test('replayed batches never double-count', async () => {
@@ -150,6 +152,95 @@ export function describeStoreConformance(
       expect(rows[0]!.keys['state.channel']).toBeNull();
     });
 
+    test('window serves the same rollups', async () => {
+      const day = (index: number) => new Date(START.getTime() + index * DAY_MS);
+      // A feedback event stamped a day before its call counts in a rollup that starts before
+      // the event and not in one that starts after it, with or without the window.
+      const call = calls.find(
+        (event) =>
+          event.timestamp >= new Date(START.getTime() + 2.5 * DAY_MS).toISOString() &&
+          event.timestamp < day(3).toISOString() &&
+          !feedback.some((signal) => signal.request_id === event.request_id && signal.signal === 'thumbs_down'),
+      )!;
+      const early: FeedbackEvent = {
+        ...feedback[0]!,
+        event_id: '019a4000-0000-7000-8000-00000000e001',
+        request_id: call.request_id,
+        timestamp: new Date(Date.parse(call.timestamp) - DAY_MS).toISOString(),
+        signal: 'thumbs_down',
+      };
+      await store.write([early]);
+      const thumbsDown = (from: Date, to: Date, events: readonly FeedbackEvent[]) =>
+        new Set(
+          events
+            .filter((event) => event.signal === 'thumbs_down' && event.timestamp >= from.toISOString())
+            .map((event) => calls.find((candidate) => candidate.request_id === event.request_id)!)
+            .filter(
+              (called) =>
+                called.context.feature === call.context.feature &&
+                called.timestamp >= from.toISOString() &&
+                called.timestamp < to.toISOString(),
+            )
+            .map((called) => called.request_id),
+        ).size;
+
+      const queries: RollupQuery[] = [
+        { boundaries: [day(0), day(1), day(2), day(3), day(4)] },
+        { boundaries: [day(1), day(3)], groupBy: ['feature', 'model'], latency: false },
+        { boundaries: [day(2), day(3), day(4)], groupBy: ['feature'] },
+        // The same rollup again and without percentiles: the window serves both from its first rows.
+        { boundaries: [day(2), day(3), day(4)], groupBy: ['feature'] },
+        { boundaries: [day(2), day(3), day(4)], groupBy: ['feature'], latency: false },
+        { boundaries: [day(1), day(4)], groupBy: ['state.templateId'], where: { feature: 'draft-email' } },
+        { boundaries: [day(1), day(4)], groupBy: ['feature'], heavyEditDistance: 0.2, latency: false },
+        { boundaries: [day(0), day(5)], groupBy: ['feature'], latency: false },
+      ];
+      const direct = await Promise.all(queries.map((query) => store.rollup(query)));
+      const directFields = await store.stateFields(day(1), day(3), 'draft-email');
+      const directAllFields = await store.stateFields(day(1), day(3));
+      const { windowed, fields, allFields } = await store.withWindow({ from: day(0), to: day(4) }, async (view) => ({
+        windowed: await Promise.all(queries.map((query) => view.rollup(query))),
+        fields: await view.stateFields(day(1), day(3), 'draft-email'),
+        allFields: await view.stateFields(day(1), day(3)),
+      }));
+      const featureSignals = (rows: RollupRow[], bucket: number) =>
+        rows
+          .filter((row) => row.bucket === bucket && row.keys.feature === call.context.feature)
+          .reduce((sum, row) => sum + row.signals.thumbs_down, 0);
+
+      expect(thumbsDown(day(1), day(3), [...feedback, early])).toBe(thumbsDown(day(1), day(3), feedback) + 1);
+      expect(featureSignals(windowed[1]!, 0)).toBe(thumbsDown(day(1), day(3), [...feedback, early]));
+      expect(featureSignals(windowed[2]!, 0)).toBe(thumbsDown(day(2), day(3), feedback));
+      queries.forEach((_, index) => {
+        expect(comparable(windowed[index]!)).toEqual(comparable(direct[index]!));
+      });
+      expect(fields).toEqual(directFields);
+      expect(allFields).toEqual(directAllFields);
+    });
+
+    test('window from the epoch', async () => {
+      const query: RollupQuery = { boundaries: [new Date(0), new Date(START.getTime() + 4 * DAY_MS)] };
+
+      const direct = await store.rollup(query);
+      const windowed = await store.withWindow({ from: new Date(0), to: query.boundaries[1]! }, (view) =>
+        view.rollup(query),
+      );
+
+      expect(comparable(windowed)).toEqual(comparable(direct));
+    });
+
+    test('window rejects with the work error', async () => {
+      const failure = new Error('work failed');
+      const window = { from: START, to: new Date(START.getTime() + DAY_MS) };
+
+      await expect(store.withWindow(window, () => Promise.reject(failure))).rejects.toBe(failure);
+      const rows = await store.withWindow(window, (view) =>
+        view.rollup({ boundaries: [window.from, window.to], latency: false }),
+      );
+
+      expect(rows[0]!.calls).toBe(calls.filter((call) => Date.parse(call.timestamp) < START.getTime() + DAY_MS).length);
+    });
+
     test('last calls return prompt and response', async () => {
       const last = await store.lastCalls({ feature: 'support-reply', limit: 10 });
       const expected = calls
@@ -190,4 +281,9 @@ export function describeStoreConformance(
       expect((error as Error).message).toMatch(/check/i);
     });
   });
+}
+
+/** Rollup rows with costs rounded, because ClickHouse may add floats in another order each time. */
+function comparable(rows: readonly RollupRow[]): RollupRow[] {
+  return rows.map((row) => ({ ...row, costUsd: Math.round(row.costUsd * 1e9) / 1e9 }));
 }
