@@ -69,6 +69,8 @@ export class ActiveCall {
   /** HTTP attempts the SDK made; retries count up from 1. */
   attempts = 0;
   firstTokenAt: number | undefined;
+  /** Value that a parse helper made from the response, such as `message.parsed` of `chat.completions.parse`. */
+  structuredOutput: unknown;
   #ended = false;
 
   constructor(
@@ -114,6 +116,9 @@ export class ActiveCall {
     };
 
     if (this.start.parentId) event.parent_id = this.start.parentId;
+    if (event.response && this.structuredOutput !== undefined && this.structuredOutput !== null) {
+      event.response.structured_output ??= this.structuredOutput;
+    }
     if (result.modelReturned) event.model.returned = result.modelReturned;
     if (this.firstTokenAt !== undefined) {
       event.latency.time_to_first_token_ms = roundMs(this.firstTokenAt - this.startedAt);

@@ -479,6 +479,44 @@ describe('openai helpers', () => {
     expect(parsed.choices[0]?.message.parsed).toEqual({ city: 'Lyon' });
     expect(events).toHaveLength(1);
     expect(events[0]?.prompt.parameters?.response_format).toMatchObject({ type: 'json_schema' });
+    expect(events[0]?.response?.structured_output).toEqual({ city: 'Lyon' });
+    expect(recorder.requestIdOf(parsed)).toBe(events[0]?.request_id);
+    expectValidEvents(events);
+  });
+
+  it('records no structured output without a schema', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const openai = recorder.instrument(client(), { feature: 'extract', user: 'u1' });
+
+    await openai.chat.completions.parse({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Plain' }] });
+
+    const [event] = await modelCalls();
+    expect(event?.response?.structured_output).toBeUndefined();
+    expect(event?.response?.messages[0]?.parts[0]?.type).toBe('text');
+  });
+
+  it('records responses.parse structured output', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const openai = recorder.instrument(client(), { feature: 'extract', user: 'u1' });
+    server.next({ text: '{"city":"Porto"}' });
+
+    const parsed = await openai.responses.parse({
+      model: 'gpt-4.1-mini',
+      input: 'Where?',
+      text: {
+        format: {
+          type: 'json_schema',
+          name: 'place',
+          schema: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      },
+    });
+
+    const [event] = await modelCalls();
+    expect(parsed.output_parsed).toEqual({ city: 'Porto' });
+    expect(event?.response?.structured_output).toEqual({ city: 'Porto' });
+    expect(recorder.requestIdOf(parsed)).toBe(event?.request_id);
+    expectValidEvents(await modelCalls());
   });
 
   it('records the responses.stream helper once', async () => {

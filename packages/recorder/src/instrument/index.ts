@@ -9,6 +9,8 @@ import { describeError } from '../errors.js';
 import { anthropicMessagesSpec } from './anthropic.js';
 import { chatCompletionsSpec, completionsSpec, embeddingsSpec, responsesSpec } from './openai.js';
 import {
+  asArray,
+  asObject,
   snapshotRequest,
   type CallSpec,
   type Loose,
@@ -32,27 +34,41 @@ export function isInstrumented(client: unknown): boolean {
   return typeof client === 'object' && client !== null && (client as Record<symbol, unknown>)[INSTRUMENTED] === true;
 }
 
-/** A method that makes one model call, or a helper that makes its call through `create`. */
-type Method = { kind: 'call'; spec: CallSpec } | { kind: 'helper' };
+/**
+ * A method that makes one model call, or a helper that makes its call through `create`. A parse
+ * helper also reads the structured output from the value it resolves to.
+ */
+type Method = { kind: 'call'; spec: CallSpec } | { kind: 'helper'; structuredOutput?: (parsed: unknown) => unknown };
 
 /** The covered resources of an SDK, by property path from the client. */
 type Surface = Record<string, Record<string, Method>>;
 
 const call = (spec: CallSpec): Method => ({ kind: 'call', spec });
 const helper: Method = { kind: 'helper' };
+const parseHelper = (structuredOutput: (parsed: unknown) => unknown): Method => ({ kind: 'helper', structuredOutput });
 
 const OPENAI_SURFACE: Surface = {
   chat: {},
-  'chat.completions': { create: call(chatCompletionsSpec), parse: helper, stream: helper, runTools: helper },
-  responses: { create: call(responsesSpec), parse: helper, stream: helper },
+  'chat.completions': {
+    create: call(chatCompletionsSpec),
+    parse: parseHelper(chatParsedOutput),
+    stream: helper,
+    runTools: helper,
+  },
+  responses: { create: call(responsesSpec), parse: parseHelper(responsesParsedOutput), stream: helper },
   completions: { create: call(completionsSpec) },
   embeddings: { create: call(embeddingsSpec) },
 };
 
 const ANTHROPIC_SURFACE: Surface = {
-  messages: { create: call(anthropicMessagesSpec), stream: helper, parse: helper },
+  messages: { create: call(anthropicMessagesSpec), stream: helper, parse: parseHelper(anthropicParsedOutput) },
   beta: {},
-  'beta.messages': { create: call(anthropicMessagesSpec), stream: helper, parse: helper, toolRunner: helper },
+  'beta.messages': {
+    create: call(anthropicMessagesSpec),
+    stream: helper,
+    parse: parseHelper(anthropicParsedOutput),
+    toolRunner: helper,
+  },
 };
 
 /**
@@ -221,7 +237,7 @@ class InstrumentSession<Features extends FeatureCatalog> {
     original: (...args: unknown[]) => unknown,
     method: Method,
   ): (...args: unknown[]) => unknown {
-    if (method.kind === 'helper') return this.#wrapHelper(proxy, original);
+    if (method.kind === 'helper') return this.#wrapHelper(proxy, original, method.structuredOutput);
 
     const spec = method.spec;
     return (...args: unknown[]): unknown => {
@@ -244,13 +260,26 @@ class InstrumentSession<Features extends FeatureCatalog> {
 
   /**
    * Runs a helper (`stream`, `parse`, `runTools`) with the proxy as `this`, so the `create` it
-   * calls is the instrumented one and the call is recorded once, by `create`.
+   * calls is the instrumented one and the call is recorded once, by `create`. The value a parse
+   * helper resolves to is linked to that call, which takes its structured output.
    */
-  #wrapHelper(proxy: object, original: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  #wrapHelper(
+    proxy: object,
+    original: (...args: unknown[]) => unknown,
+    structuredOutput: ((parsed: unknown) => unknown) | undefined,
+  ): (...args: unknown[]) => unknown {
     return (...args: unknown[]): unknown => {
-      const holder: { requestId?: string } = {};
-      const result = linkStorage.run(holder, () => original.apply(proxy, args));
-      this.core.link(result, holder);
+      const link: HelperLink = {};
+      const result = linkStorage.run(link, () => original.apply(proxy, args));
+      this.core.link(result, link);
+
+      // The parse helpers call `create` before they return, so the call is known by now.
+      const call = link.call;
+      if (structuredOutput && call) {
+        observeResolved(result, (parsed) => {
+          this.#onParsed(parsed, call, structuredOutput);
+        });
+      }
       return result;
     };
   }
@@ -282,8 +311,11 @@ class InstrumentSession<Features extends FeatureCatalog> {
     );
     if (!call) return undefined;
 
-    const holder = linkStorage.getStore();
-    if (holder) holder.requestId ??= call.requestId;
+    const link = linkStorage.getStore();
+    if (link && !link.call) {
+      link.call = call;
+      link.requestId = call.requestId;
+    }
     return { call, prepared };
   }
 
@@ -309,6 +341,20 @@ class InstrumentSession<Features extends FeatureCatalog> {
     }
   }
 
+  /**
+   * Links the value a parse helper resolved to and keeps its structured output for the event.
+   * This runs in the promise reactions that follow the response, before any batch is built,
+   * because batches are built in a later turn of the event loop.
+   */
+  #onParsed(parsed: unknown, call: ActiveCall, structuredOutput: (parsed: unknown) => unknown): void {
+    try {
+      this.core.link(parsed, call.requestId);
+      call.structuredOutput = structuredOutput(parsed);
+    } catch (error) {
+      this.#captureFailed(error);
+    }
+  }
+
   /** Takes the parsed response by reference and ends the call, or starts observing a stream. */
   #onData(data: unknown, call: ActiveCall, spec: CallSpec, prepared: Prepared): void {
     try {
@@ -325,8 +371,27 @@ class InstrumentSession<Features extends FeatureCatalog> {
   }
 }
 
-/** The request id holder of the helper whose `create` call is being made. */
-const linkStorage = new AsyncLocalStorage<{ requestId?: string }>();
+/** The request id of a helper's model call, and the call itself, once its `create` has started. */
+interface HelperLink {
+  requestId?: string;
+  call?: ActiveCall;
+}
+
+/** The link of the helper whose `create` call is being made. */
+const linkStorage = new AsyncLocalStorage<HelperLink>();
+
+function chatParsedOutput(parsed: unknown): unknown {
+  const choice = asArray(asObject(parsed).choices)[0];
+  return asObject(asObject(choice).message).parsed;
+}
+
+function responsesParsedOutput(parsed: unknown): unknown {
+  return asObject(parsed).output_parsed;
+}
+
+function anthropicParsedOutput(parsed: unknown): unknown {
+  return asObject(parsed).parsed_output;
+}
 
 interface ApiPromise {
   responsePromise: Promise<unknown>;
@@ -336,10 +401,9 @@ interface ApiPromise {
 }
 
 /**
- * Observes an `APIPromise` without replacing it. Its `parseResponse` hands each parsed body to
- * `onData` as well, through a reaction that is registered before the SDK's own, so a stream is
- * observed before anyone reads it. `asResponse()` ends the call once the response arrives when
- * the body will not be parsed.
+ * Observes an `APIPromise` without replacing it. Errors end the call, each parsed body goes to
+ * `onData`, and `asResponse()` ends the call once the response arrives when the body will not
+ * be parsed.
  */
 function observeApiPromise(
   promise: ApiPromise,
@@ -350,13 +414,7 @@ function observeApiPromise(
   promise.responsePromise.then(undefined, (error: unknown) => {
     endWithError(call, error, streamed);
   });
-
-  const parseResponse = promise.parseResponse;
-  promise.parseResponse = function (this: unknown, ...args: unknown[]): unknown {
-    const parsed = parseResponse.apply(this, args);
-    if (isPromise(parsed)) parsed.then(onData, ignore);
-    return parsed;
-  };
+  observeParsed(promise, onData);
 
   const asResponse = promise.asResponse;
   Object.defineProperty(promise, 'asResponse', {
@@ -373,6 +431,28 @@ function observeApiPromise(
       return response;
     },
   });
+}
+
+/**
+ * Hands each body an `APIPromise` parses to `onData` as well. The reaction is registered before
+ * the SDK's own, so `onData` receives a stream before anyone reads it.
+ */
+function observeParsed(promise: ApiPromise, onData: (data: unknown) => void): void {
+  const parseResponse = promise.parseResponse;
+  promise.parseResponse = function (this: unknown, ...args: unknown[]): unknown {
+    const parsed = parseResponse.apply(this, args);
+    if (isPromise(parsed)) parsed.then(onData, ignore);
+    return parsed;
+  };
+}
+
+/**
+ * Passes `onValue` the value that a helper's result resolves to. An `APIPromise` is observed
+ * through its parsing, because calling its `then` would start the parse the caller may not want.
+ */
+function observeResolved(result: unknown, onValue: (value: unknown) => void): void {
+  if (isApiPromise(result)) observeParsed(result, onValue);
+  else if (isPromise(result)) result.then(onValue, ignore);
 }
 
 interface SdkStream {
