@@ -448,6 +448,7 @@ describe('openai other endpoints', () => {
     const listing = openai.models.list();
 
     expect(openai.apiKey).toBe('test-key');
+    expect(openai.chat.completions.constructor.name).toContain('Completions');
     expect(url).toBe(`${server.openaiBaseURL}/models`);
     await expect(listing).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     expect(await modelCalls()).toHaveLength(0);

@@ -177,7 +177,8 @@ class InstrumentSession<Features extends FeatureCatalog> {
     const cached = this.#proxies.get(path);
     if (cached) return cached;
 
-    const methods = this.sdk.surface[path] ?? {};
+    const methods = new Map(Object.entries(this.sdk.surface[path] ?? {}));
+    const children = childPaths(this.sdk.surface, path);
     const wrapped = new Map<string, unknown>();
     const proxy: object = new Proxy(target, {
       get: (object, property) => {
@@ -188,7 +189,7 @@ class InstrumentSession<Features extends FeatureCatalog> {
         const value: unknown = Reflect.get(object, property, object);
         if (typeof property !== 'string') return this.#passThrough(object, property, value);
 
-        const method = methods[property];
+        const method = methods.get(property);
         if (method && typeof value === 'function') {
           let function_ = wrapped.get(property);
           if (!function_) {
@@ -198,8 +199,8 @@ class InstrumentSession<Features extends FeatureCatalog> {
           return function_;
         }
 
-        const childPath = path === '' ? property : `${path}.${property}`;
-        if (this.sdk.surface[childPath] && typeof value === 'object' && value !== null) {
+        const childPath = children.get(property);
+        if (childPath !== undefined && typeof value === 'object' && value !== null) {
           return this.#proxy(value, childPath);
         }
         return this.#passThrough(object, property, value);
@@ -369,6 +370,17 @@ class InstrumentSession<Features extends FeatureCatalog> {
       this.#captureFailed(error);
     }
   }
+}
+
+/** Returns the covered resources directly below `path`, by property name, with their paths. */
+function childPaths(surface: Surface, path: string): Map<string, string> {
+  const prefix = path === '' ? '' : `${path}.`;
+  const children = new Map<string, string>();
+  for (const candidate of Object.keys(surface)) {
+    const rest = candidate.slice(prefix.length);
+    if (candidate.startsWith(prefix) && rest !== '' && !rest.includes('.')) children.set(rest, candidate);
+  }
+  return children;
 }
 
 /** The request id of a helper's model call, and the call itself, once its `create` has started. */
