@@ -18,7 +18,7 @@ import type {
   Usage,
 } from '@telltale/schema';
 
-import type { ActiveCall, CallEnd } from './call.js';
+import { EMPTY_RESULT, type ActiveCall, type CallEnd, type CallResult } from './call.js';
 import type { CallContext } from './context.js';
 import { describeError } from './errors.js';
 import { parseArguments } from './instrument/spec.js';
@@ -53,17 +53,20 @@ export function telltaleMiddleware<Features extends FeatureCatalog>(
       }
 
       if (call) {
-        core.guard('capture', () => {
-          const ended = contentEnd(
-            result.content,
-            result.usage,
-            result.finishReason.raw ?? result.finishReason.unified,
-          );
-          call.end({
-            ...ended,
-            ...(result.response?.modelId && { modelReturned: result.response.modelId }),
-            ...withId(ended, result.response?.id),
-          });
+        const generated = result;
+        call.end({
+          status: 'ok',
+          result: () =>
+            contentResult(
+              generated.content,
+              generated.usage,
+              generated.finishReason.raw ?? generated.finishReason.unified,
+              {
+                modelId: generated.response?.modelId,
+                id: generated.response?.id,
+              },
+            ),
+          streamed: false,
         });
       }
       return result;
@@ -127,18 +130,18 @@ export function telltaleEmbeddingMiddleware<Features extends FeatureCatalog>(
       }
 
       if (call) {
-        core.guard('capture', () => {
-          const usage: Usage = {};
-          if (result.usage) usage.input_tokens = result.usage.tokens;
-          call.end({
-            status: 'ok',
+        const usage: Usage = {};
+        if (result.usage) usage.input_tokens = result.usage.tokens;
+        call.end({
+          status: 'ok',
+          result: {
             response: {
               messages: [],
               embeddings: { count: result.embeddings.length, dimensions: result.embeddings[0]?.length ?? 0 },
             },
             usage,
-            streamed: false,
-          });
+          },
+          streamed: false,
         });
       }
       return result;
@@ -157,7 +160,7 @@ function startCall<Features extends FeatureCatalog>(
       provider: providerName(model.provider),
       operation: 'chat',
       model: model.modelId,
-      prompt: promptOf(params),
+      prompt: () => promptOf(params),
       sdk: { name: 'ai' },
     },
     defaults,
@@ -213,16 +216,11 @@ function observeStream<Features extends FeatureCatalog>(
   };
 
   const end = (status: CallEnd['status'], error?: unknown): void => {
-    core.guard('capture', () => {
-      const ended = contentEnd(order, usage, finishReason);
-      call.end({
-        ...ended,
-        status,
-        streamed: true,
-        ...(error !== undefined && { error }),
-        ...(modelId && { modelReturned: modelId }),
-        ...withId(ended, responseId),
-      });
+    call.end({
+      status,
+      result: () => contentResult(order, usage, finishReason, { modelId, id: responseId }),
+      streamed: true,
+      ...(error !== undefined && { error }),
     });
   };
 
@@ -254,11 +252,12 @@ function observeStream<Features extends FeatureCatalog>(
   });
 }
 
-function contentEnd(
+function contentResult(
   content: readonly LanguageModelV3Content[],
   usage: LanguageModelV3Usage | undefined,
   finishReason: string | undefined,
-): CallEnd {
+  response: { modelId?: string | undefined; id?: string | undefined },
+): CallResult {
   const parts: Part[] = [];
   const toolCalls: ToolCall[] = [];
 
@@ -273,24 +272,19 @@ function contentEnd(
   }
 
   return {
-    status: 'ok',
     response: {
+      ...(response.id && { id: response.id }),
       messages: [{ role: 'assistant', parts, ...(finishReason && { finish_reason: finishReason }) }],
       ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
       ...(finishReason && { finish_reason: finishReason }),
     },
     usage: usageOf(usage),
-    streamed: false,
+    ...(response.modelId && { modelReturned: response.modelId }),
   };
 }
 
-function withId(end: CallEnd, id: string | undefined): Partial<CallEnd> {
-  if (!id || !end.response) return {};
-  return { response: { id, ...end.response } };
-}
-
 function errorEnd(error: unknown, streamed: boolean): CallEnd {
-  return { status: describeError(error).cancelled ? 'cancelled' : 'error', response: null, usage: {}, error, streamed };
+  return { status: describeError(error).cancelled ? 'cancelled' : 'error', result: EMPTY_RESULT, error, streamed };
 }
 
 function usageOf(usage: LanguageModelV3Usage | undefined): Usage {

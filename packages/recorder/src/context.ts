@@ -53,10 +53,18 @@ export class ContextStore<Features extends FeatureCatalog> {
     return this.#storage.getStore();
   }
 
-  /** Resolves the event context from the active context and per-call overrides. */
-  resolve(overrides?: CallContext<Features>): Context {
+  /**
+   * Returns the context given for one call: the active context with the call's overrides
+   * merged over it. {@link resolve} turns it into the event's context later.
+   */
+  capture(overrides?: CallContext<Features>): CallContext<Features> {
     const active = this.#storage.getStore();
-    const given: CallContext<Features> = overrides ? { ...active, ...overrides } : (active ?? {});
+    if (!overrides) return active ?? {};
+    return { ...active, ...overrides };
+  }
+
+  /** Resolves the event context from a context that {@link capture} returned. */
+  resolve(given: CallContext<Features>): Context {
     const missing: ContextPart[] = [];
 
     const context: Context = { feature: given.feature ?? UNATTRIBUTED_FEATURE };

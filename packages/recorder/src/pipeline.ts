@@ -53,7 +53,8 @@ export class Pipeline {
   readonly #report: ErrorReporter;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
-  #inFlight: readonly TelltaleEvent[] = [];
+  /** The batch taken from the queue: still as queued until it is built, then the events being written. */
+  #inFlight: readonly QueuedEvent[] = [];
   #closed = false;
 
   constructor(sinks: readonly EventSink[], options: DeliveryOptions, counters: Counters, report: ErrorReporter) {
@@ -131,7 +132,7 @@ export class Pipeline {
    */
   spillSync(includeInFlight: boolean): void {
     const queued = this.#expand(this.#queue.splice(0));
-    const events = includeInFlight ? [...this.#inFlight, ...queued] : queued;
+    const events = includeInFlight ? [...this.#expand(this.#inFlight), ...queued] : queued;
     if (includeInFlight) this.#inFlight = [];
     if (events.length === 0) return;
 
@@ -157,19 +158,26 @@ export class Pipeline {
     });
   }
 
+  /**
+   * Delivers the queue batch by batch. A batch leaves the queue at once, so the queue limit
+   * counts only waiting events. It is built and validated in a later turn of the event loop,
+   * because the drain often starts inside the model call that fills a batch, and that call
+   * should not wait while a whole batch of events is built.
+   */
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#takeValidBatch();
-      if (batch.length === 0) continue;
+      const queued = this.#queue.splice(0, this.#options.batchSize);
+      this.#inFlight = queued;
+      await new Promise((resolve) => setImmediate(resolve));
 
+      const batch = this.#validate(this.#expand(queued));
       this.#inFlight = batch;
-      await Promise.all(this.#channels.map((channel) => channel.deliver(batch)));
+      if (batch.length > 0) await Promise.all(this.#channels.map((channel) => channel.deliver(batch)));
       this.#inFlight = [];
     }
   }
 
-  #takeValidBatch(): TelltaleEvent[] {
-    const batch = this.#expand(this.#queue.splice(0, this.#options.batchSize));
+  #validate(batch: TelltaleEvent[]): TelltaleEvent[] {
     if (!this.#options.validate) return batch;
 
     return batch.filter((event) => {

@@ -14,7 +14,7 @@ import {
   type Usage,
 } from '@telltale/schema';
 
-import { ActiveCall, type CallEnd, type CallStart } from './call.js';
+import { ActiveCall, EMPTY_RESULT, type CallEnd, type CallFinisher, type CallStart } from './call.js';
 import { ContextStore, type CallContext, type ContextOptions } from './context.js';
 import { DEFAULT_UNCERTAINTY_PHRASES, findUncertaintyPhrases, normalizedEditDistance } from './feedback.js';
 import { installExitHandlers } from './exit.js';
@@ -151,7 +151,7 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
     try {
       result = await fn();
     } catch (error) {
-      call?.end({ status: 'error', response: null, usage: {}, error, streamed: false });
+      call?.end({ status: 'error', result: EMPTY_RESULT, error, streamed: false });
       throw error;
     }
 
@@ -162,10 +162,12 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
         call.attempts = mapped.attempts ?? 1;
         call.end({
           status: 'ok',
-          response: mapped.response ?? describeResultText(result),
-          usage: mapped.usage ?? {},
-          ...(mapped.modelReturned !== undefined && { modelReturned: mapped.modelReturned }),
-          ...(mapped.providerCostUsd !== undefined && { providerCostUsd: mapped.providerCostUsd }),
+          result: {
+            response: mapped.response ?? describeResultText(result),
+            usage: mapped.usage ?? {},
+            ...(mapped.modelReturned !== undefined && { modelReturned: mapped.modelReturned }),
+            ...(mapped.providerCostUsd !== undefined && { providerCostUsd: mapped.providerCostUsd }),
+          },
           streamed: false,
         });
       });
@@ -183,7 +185,7 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
         throw new Error(`Invalid feedback signal "${signal}": use lower-case letters, digits, _, . or -.`);
       }
 
-      const context = this.contexts.resolve();
+      const context = this.contexts.resolve(this.contexts.capture());
       const event: FeedbackEvent = {
         kind: 'feedback',
         schema_version: SCHEMA_VERSION,
@@ -232,14 +234,10 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
   /** Starts a model call; returns undefined when capture failed, and the model call goes on unrecorded. */
   startCall(start: CallStart, overrides?: CallContext<Features>): ActiveCall | undefined {
     try {
-      const context = this.contexts.resolve(overrides);
-      return new ActiveCall(start, context, (call, end, endedAt) => {
-        this.#counters.recorded += 1;
-        this.#pipeline.enqueue(() => this.#buildEvents(call, end, endedAt));
-      });
+      const callContext = this.contexts.capture(overrides);
+      return new ActiveCall(start, () => this.contexts.resolve(callContext), this.#finishCall);
     } catch (error) {
-      this.#counters.captureErrors += 1;
-      this.#report(error, 'capture');
+      this.captureFailed(error, 'capture');
       return undefined;
     }
   }
@@ -254,20 +252,32 @@ export class RecorderCore<Features extends FeatureCatalog> implements Recorder<F
     try {
       return fn();
     } catch (error) {
-      this.#counters.captureErrors += 1;
-      this.#report(error, where);
+      this.captureFailed(error, where);
       return undefined;
     }
   }
 
-  /** Builds, prices and redacts the event of a finished call; runs in the drain, off the call's path. */
+  /** Counts and reports an error that capture code caught. */
+  captureFailed(error: unknown, where: string): void {
+    this.#counters.captureErrors += 1;
+    this.#report(error, where);
+  }
+
+  /** Queues a finished call; its event is built when the drain takes it, off the call's path. */
+  readonly #finishCall: CallFinisher = (call, end, endedAt) => {
+    this.#counters.recorded += 1;
+    this.#pipeline.enqueue(() => this.#buildEvents(call, end, endedAt));
+  };
+
+  /** Builds, prices and redacts the event of a finished call. */
   #buildEvents(call: ActiveCall, end: CallEnd, endedAt: number): TelltaleEvent[] {
-    const event = call.toEvent(end, endedAt);
+    const result = typeof end.result === 'function' ? end.result() : end.result;
+    const event = call.toEvent(end, result, endedAt);
 
     event.cost = this.#pricer.price({
       model: event.model.returned ?? event.model.requested,
       usage: event.usage,
-      ...(end.providerCostUsd !== undefined && { providerCostUsd: end.providerCostUsd }),
+      ...(result.providerCostUsd !== undefined && { providerCostUsd: result.providerCostUsd }),
       ...(call.start.batch !== undefined && { batch: call.start.batch }),
     });
     if (event.cost.usd === null && event.model.returned) {

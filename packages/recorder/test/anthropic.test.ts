@@ -127,6 +127,25 @@ describe('anthropic messages', () => {
     expectValidEvents(await modelCalls());
   });
 
+  it('records messages.parse structured output', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const anthropic = recorder.instrument(client(), { feature: 'extract', user: 'u1' });
+    server.next({ text: '{"city":"Graz"}' });
+
+    const parsed = await anthropic.messages.parse({
+      ...request,
+      output_config: {
+        format: { type: 'json_schema', schema: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    });
+
+    const [event] = await modelCalls();
+    expect(parsed.parsed_output).toEqual({ city: 'Graz' });
+    expect(event?.response?.structured_output).toEqual({ city: 'Graz' });
+    expect(recorder.requestIdOf(parsed)).toBe(event?.request_id);
+    expectValidEvents(await modelCalls());
+  });
+
   it('records beta.messages.create', async () => {
     const { recorder, modelCalls } = testRecorder();
     const anthropic = recorder.instrument(client(), { feature: 'draft', user: 'u1' });

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { Stream } from 'openai/streaming';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { startModelServer, type ModelServer } from '../../../test/servers/model-server.js';
@@ -69,6 +70,86 @@ describe('openai chat.completions.create', () => {
     expect(event?.latency.time_to_first_token_ms).toBeGreaterThanOrEqual(0);
     expect((server.requests[0]?.body as { stream_options?: unknown }).stream_options).toEqual({ include_usage: true });
     expectValidEvents(await modelCalls());
+  });
+});
+
+describe('openai capture off the call path', () => {
+  it('builds the event after the call returns', async () => {
+    const built: string[] = [];
+    const { recorder, modelCalls } = testRecorder({
+      redaction: { detectors: false, custom: (text, path) => (built.push(path), text) },
+      delivery: { batchSize: 1 },
+    });
+    const openai = recorder.instrument(client(), { feature: 'draft', user: 'u1' });
+
+    await openai.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Hi' }] });
+    const builtDuringCall = [...built];
+    const [event] = await modelCalls();
+
+    expect(builtDuringCall).toEqual([]);
+    expect(built).toContain('/prompt/messages/0/parts/0/text');
+    expect(event?.prompt.messages[0]?.parts[0]).toEqual({ type: 'text', text: 'Hi' });
+  });
+
+  it('records the prompt as it was sent', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const openai = recorder.instrument(client(), { feature: 'draft', user: 'u1' });
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'First turn' }];
+    const params = { model: 'gpt-4.1-mini', messages, temperature: 0.2 };
+
+    const completion = await openai.chat.completions.create(params);
+    messages.push(completion.choices[0]!.message, { role: 'user', content: 'Second turn' });
+    params.temperature = 0.9;
+    params.model = 'gpt-4.1';
+
+    const [event] = await modelCalls();
+    expect(event?.prompt.messages).toHaveLength(1);
+    expect(event?.prompt.messages[0]?.parts).toEqual([{ type: 'text', text: 'First turn' }]);
+    expect(event?.prompt.parameters?.temperature).toBe(0.2);
+    expect(event?.model.requested).toBe('gpt-4.1-mini');
+  });
+
+  // The response is read by reference when the batch is built, as the recorder README states.
+  it('records a response the app edits before its batch', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const openai = recorder.instrument(client(), { feature: 'draft', user: 'u1' });
+
+    const completion = await openai.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
+    completion.choices[0]!.message.content = 'Edited by the app';
+
+    const [event] = await modelCalls();
+    expect(event?.response?.messages[0]?.parts[0]).toEqual({ type: 'text', text: 'Edited by the app' });
+  });
+
+  it('returns the SDK objects themselves', async () => {
+    const { recorder } = testRecorder();
+    const openai = recorder.instrument(client());
+    const bare = client();
+
+    const promise = openai.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'A' }],
+    });
+    const stream = await openai.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'B' }],
+      stream: true,
+    });
+    await promise;
+    await drain(stream);
+    await recorder.flush();
+
+    const barePromise = bare.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'C' }],
+    });
+    expect(promise.constructor).toBe(barePromise.constructor);
+    expect(stream).toBeInstanceOf(Stream);
+    expect(recorder.requestIdOf(stream)).toBeDefined();
+    await barePromise;
   });
 });
 
@@ -367,6 +448,7 @@ describe('openai other endpoints', () => {
     const listing = openai.models.list();
 
     expect(openai.apiKey).toBe('test-key');
+    expect(openai.chat.completions.constructor.name).toContain('Completions');
     expect(url).toBe(`${server.openaiBaseURL}/models`);
     await expect(listing).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     expect(await modelCalls()).toHaveLength(0);
@@ -398,6 +480,44 @@ describe('openai helpers', () => {
     expect(parsed.choices[0]?.message.parsed).toEqual({ city: 'Lyon' });
     expect(events).toHaveLength(1);
     expect(events[0]?.prompt.parameters?.response_format).toMatchObject({ type: 'json_schema' });
+    expect(events[0]?.response?.structured_output).toEqual({ city: 'Lyon' });
+    expect(recorder.requestIdOf(parsed)).toBe(events[0]?.request_id);
+    expectValidEvents(events);
+  });
+
+  it('records no structured output without a schema', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const openai = recorder.instrument(client(), { feature: 'extract', user: 'u1' });
+
+    await openai.chat.completions.parse({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Plain' }] });
+
+    const [event] = await modelCalls();
+    expect(event?.response?.structured_output).toBeUndefined();
+    expect(event?.response?.messages[0]?.parts[0]?.type).toBe('text');
+  });
+
+  it('records responses.parse structured output', async () => {
+    const { recorder, modelCalls } = testRecorder();
+    const openai = recorder.instrument(client(), { feature: 'extract', user: 'u1' });
+    server.next({ text: '{"city":"Porto"}' });
+
+    const parsed = await openai.responses.parse({
+      model: 'gpt-4.1-mini',
+      input: 'Where?',
+      text: {
+        format: {
+          type: 'json_schema',
+          name: 'place',
+          schema: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      },
+    });
+
+    const [event] = await modelCalls();
+    expect(parsed.output_parsed).toEqual({ city: 'Porto' });
+    expect(event?.response?.structured_output).toEqual({ city: 'Porto' });
+    expect(recorder.requestIdOf(parsed)).toBe(event?.request_id);
+    expectValidEvents(await modelCalls());
   });
 
   it('records the responses.stream helper once', async () => {

@@ -8,18 +8,21 @@ import {
   contentRef,
   parseArguments,
   pickParameters,
+  prepareRequest,
   textParts,
   type CallResult,
   type CallSpec,
   type Loose,
+  type StreamItemKind,
 } from './spec.js';
 
 /** `messages.create` of the Anthropic SDK, which `stream()` and `parse()` call in turn. */
 export const anthropicMessagesSpec: CallSpec = {
   operation: 'chat',
 
-  prepare(params) {
-    const request = asObject(params);
+  prepare: prepareRequest,
+
+  prompt(request) {
     const prompt: Prompt = {
       messages: asArray(request.messages).map((message) => anthropicMessage(asObject(message))),
     };
@@ -52,7 +55,7 @@ export const anthropicMessagesSpec: CallSpec = {
     });
     if (Object.keys(parameters).length > 0) prompt.parameters = parameters;
 
-    return { model: asString(request.model) ?? '', prompt, streaming: request.stream === true };
+    return prompt;
   },
 
   fromResponse(data) {
@@ -64,13 +67,12 @@ export const anthropicMessagesSpec: CallSpec = {
     let message: Loose = {};
     const blocks: Loose[] = [];
     const json = new Map<number, string>();
-    let usage: Usage = {};
     let raw: Loose = {};
 
     return {
       add(item) {
         const event = asObject(item);
-        let token = false;
+        let kind: StreamItemKind = 'other';
 
         switch (event.type) {
           case 'message_start':
@@ -86,7 +88,7 @@ export const anthropicMessagesSpec: CallSpec = {
             const index = typeof event.index === 'number' ? event.index : blocks.length - 1;
             const block = (blocks[index] ??= { type: 'text', text: '' });
             const delta = asObject(event.delta);
-            token = true;
+            kind = 'output';
             if (delta.type === 'text_delta') block.text = `${asString(block.text) ?? ''}${asString(delta.text) ?? ''}`;
             else if (delta.type === 'thinking_delta')
               block.thinking = `${asString(block.thinking) ?? ''}${asString(delta.thinking) ?? ''}`;
@@ -104,15 +106,14 @@ export const anthropicMessagesSpec: CallSpec = {
             break;
           }
         }
-        usage = anthropicUsage(raw);
-        return { token, hide: false };
+        return kind;
       },
       result() {
         for (const [index, text] of json) {
           const block = blocks[index];
           if (block) block.input = parseArguments(text);
         }
-        return messageResult(message, blocks.filter(Boolean), usage);
+        return messageResult(message, blocks.filter(Boolean), anthropicUsage(raw));
       },
     };
   },

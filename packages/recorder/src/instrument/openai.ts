@@ -7,13 +7,14 @@ import {
   contentRef,
   parseArguments,
   pickParameters,
+  prepareRequest,
   setCount,
   textParts,
   type CallResult,
   type CallSpec,
   type Loose,
-  type Prepared,
   type StreamAccumulator,
+  type StreamItemKind,
 } from './spec.js';
 
 const CHAT_PARAMETERS: Record<string, string> = {
@@ -36,21 +37,19 @@ export const chatCompletionsSpec: CallSpec = {
   operation: 'chat',
 
   prepare(params, options) {
-    const request = asObject(params);
-    const streaming = request.stream === true;
-    const prepared: Prepared = {
-      model: asString(request.model) ?? '',
-      prompt: chatPrompt(request),
-      streaming,
-    };
+    const prepared = prepareRequest(params);
+    if (!prepared.streaming || !options.streamUsage) return prepared;
 
+    const request = asObject(params);
     const streamOptions = asObject(request.stream_options);
-    if (streaming && options.streamUsage && streamOptions.include_usage !== true) {
+    if (streamOptions.include_usage !== true) {
       prepared.params = { ...request, stream_options: { ...streamOptions, include_usage: true } };
       prepared.usageInjected = true;
     }
     return prepared;
   },
+
+  prompt: chatPrompt,
 
   fromResponse(data) {
     const completion = asObject(data);
@@ -101,19 +100,16 @@ export const chatCompletionsSpec: CallSpec = {
 export const completionsSpec: CallSpec = {
   operation: 'text_completion',
 
-  prepare(params) {
-    const request = asObject(params);
+  prepare: prepareRequest,
+
+  prompt(request) {
     const prompts = Array.isArray(request.prompt) ? request.prompt : [request.prompt];
     const messages: Message[] = prompts.map((prompt) => ({
       role: 'user',
       parts: textParts(typeof prompt === 'string' ? prompt : JSON.stringify(prompt ?? '')),
     }));
 
-    return {
-      model: asString(request.model) ?? '',
-      prompt: withParameters({ messages }, request),
-      streaming: request.stream === true,
-    };
+    return withParameters({ messages }, request);
   },
 
   fromResponse(data) {
@@ -147,14 +143,14 @@ export const completionsSpec: CallSpec = {
         id ??= asString(chunk.id);
         model ??= asString(chunk.model);
         if (chunk.usage) usage = chatUsage(chunk.usage);
-        let token = false;
+        let kind: StreamItemKind = 'other';
         for (const choice of asArray(chunk.choices).map(asObject)) {
           const delta = asString(choice.text) ?? '';
-          if (delta !== '') token = true;
+          if (delta !== '') kind = 'output';
           text += delta;
           finishReason = asString(choice.finish_reason) ?? finishReason;
         }
-        return { token, hide: false };
+        return kind;
       },
       result() {
         const message: OutputMessage = {
@@ -176,8 +172,9 @@ export const completionsSpec: CallSpec = {
 export const embeddingsSpec: CallSpec = {
   operation: 'embeddings',
 
-  prepare(params) {
-    const request = asObject(params);
+  prepare: prepareRequest,
+
+  prompt(request) {
     const inputs =
       Array.isArray(request.input) && typeof request.input[0] !== 'number' ? request.input : [request.input];
     const parts: Part[] = inputs.map((input) =>
@@ -186,12 +183,8 @@ export const embeddingsSpec: CallSpec = {
     const parameters = pickParameters(request, { dimensions: 'dimensions', encoding_format: 'encoding_format' });
 
     return {
-      model: asString(request.model) ?? '',
-      prompt: {
-        messages: [{ role: 'user', parts }],
-        ...(Object.keys(parameters).length > 0 && { parameters: parameters }),
-      },
-      streaming: false,
+      messages: [{ role: 'user', parts }],
+      ...(Object.keys(parameters).length > 0 && { parameters: parameters }),
     };
   },
 
@@ -219,8 +212,9 @@ export const embeddingsSpec: CallSpec = {
 export const responsesSpec: CallSpec = {
   operation: 'responses',
 
-  prepare(params) {
-    const request = asObject(params);
+  prepare: prepareRequest,
+
+  prompt(request) {
     const prompt: Prompt = { messages: responsesInput(request.input) };
     const instructions = asString(request.instructions);
     if (instructions) prompt.system = textParts(instructions);
@@ -241,7 +235,7 @@ export const responsesSpec: CallSpec = {
     if (text.format !== undefined) parameters.response_format = text.format;
     if (Object.keys(parameters).length > 0) prompt.parameters = parameters;
 
-    return { model: asString(request.model) ?? '', prompt, streaming: request.stream === true };
+    return prompt;
   },
 
   fromResponse(data) {
@@ -258,12 +252,12 @@ export const responsesSpec: CallSpec = {
         const type = asString(event.type) ?? '';
         if (type === 'response.output_text.delta') {
           partialText += asString(event.delta) ?? '';
-          return { token: true, hide: false };
+          return 'output';
         }
         if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
           final = responsesResult(event.response);
         }
-        return { token: false, hide: false };
+        return 'other';
       },
       result() {
         return (
@@ -280,7 +274,7 @@ export const responsesSpec: CallSpec = {
 class ChatStreamAccumulator implements StreamAccumulator {
   #id: string | undefined;
   #model: string | undefined;
-  #usage: Usage = {};
+  #usage: unknown;
   readonly #choices = new Map<
     number,
     {
@@ -293,18 +287,19 @@ class ChatStreamAccumulator implements StreamAccumulator {
 
   constructor(private readonly usageInjected: boolean) {}
 
-  add(item: unknown): { token: boolean; hide: boolean } {
+  add(item: unknown): StreamItemKind {
     const chunk = asObject(item);
     this.#id ??= asString(chunk.id);
     this.#model ??= asString(chunk.model);
 
-    const choices = asArray(chunk.choices).map(asObject);
-    if (chunk.usage) this.#usage = chatUsage(chunk.usage);
-    if (this.usageInjected && choices.length === 0 && chunk.usage) return { token: false, hide: true };
+    const choices = asArray(chunk.choices);
+    if (chunk.usage) this.#usage = chunk.usage;
+    if (this.usageInjected && choices.length === 0 && chunk.usage) return 'hidden';
     if (this.usageInjected && chunk.usage === null) delete chunk.usage;
 
-    let token = false;
-    for (const choice of choices) {
+    let kind: StreamItemKind = 'other';
+    for (const value of choices) {
+      const choice = asObject(value);
       const index = typeof choice.index === 'number' ? choice.index : 0;
       let state = this.#choices.get(index);
       if (!state) {
@@ -316,12 +311,13 @@ class ChatStreamAccumulator implements StreamAccumulator {
       const content = asString(delta.content);
       if (content) {
         state.text += content;
-        token = true;
+        kind = 'output';
       }
       const refusal = asString(delta.refusal);
       if (refusal) state.refusal += refusal;
 
-      for (const call of asArray(delta.tool_calls).map(asObject)) {
+      for (const callValue of asArray(delta.tool_calls)) {
+        const call = asObject(callValue);
         const callIndex = typeof call.index === 'number' ? call.index : state.tools.size;
         const fn = asObject(call.function);
         const tool = state.tools.get(callIndex) ?? { id: '', name: '', arguments: '' };
@@ -329,11 +325,12 @@ class ChatStreamAccumulator implements StreamAccumulator {
         tool.name ||= asString(fn.name) ?? '';
         tool.arguments += asString(fn.arguments) ?? '';
         state.tools.set(callIndex, tool);
-        token = true;
+        kind = 'output';
       }
-      state.finish = asString(choice.finish_reason) ?? state.finish;
+      const finish = asString(choice.finish_reason);
+      if (finish !== undefined) state.finish = finish;
     }
-    return { token, hide: false };
+    return kind;
   }
 
   result(): CallResult {
@@ -355,7 +352,7 @@ class ChatStreamAccumulator implements StreamAccumulator {
 
     return {
       response: buildResponse(this.#id, messages, toolCalls, messages[0]?.finish_reason, refusal),
-      usage: this.#usage,
+      usage: chatUsage(this.#usage),
       ...(this.#model && { modelReturned: this.#model }),
     };
   }

@@ -1,12 +1,25 @@
 import { createHash } from 'node:crypto';
 
-import type { Operation, Part, Prompt, Response, Usage } from '@telltale/schema';
+import type { Operation, Part, Prompt, Usage } from '@telltale/schema';
 
-/** How one SDK method's request, response and stream items map to the event. */
+import type { CallResult } from '../call.js';
+
+export type { CallResult };
+
+/**
+ * How one SDK method's request, response and stream items map to the event. Only `prepare`,
+ * `accumulate` and the accumulator's `add` run on the model call's path. The mapping to the
+ * event runs later, in the delivery batch.
+ */
 export interface CallSpec {
   operation: Operation;
-  /** Reads the request; may return changed params to send instead (never a mutated original). */
+  /**
+   * Reads what the call's path needs: the model and whether the call streams. It may return
+   * changed params to send instead, never a mutated original.
+   */
   prepare(params: unknown, options: PrepareOptions): Prepared;
+  /** Maps a request, as copied by {@link snapshotRequest}, to the event's prompt. */
+  prompt(request: Loose): Prompt;
   /** Reads a non-streamed response. */
   fromResponse(data: unknown): CallResult;
   /** Starts collecting the items of a streamed response. */
@@ -20,7 +33,6 @@ export interface PrepareOptions {
 
 export interface Prepared {
   model: string;
-  prompt: Prompt;
   streaming: boolean;
   /** Params to send in place of the caller's, when the recorder had to ask for more (usage). */
   params?: unknown;
@@ -28,17 +40,38 @@ export interface Prepared {
   usageInjected?: boolean;
 }
 
-export interface CallResult {
-  response: Response | null;
-  usage: Usage;
-  modelReturned?: string;
-  providerCostUsd?: number;
-}
+/**
+ * What one stream item is to the recorder: `output` carries generated output (the first one
+ * marks the time to first token), `hidden` is kept from the caller, `other` is anything else.
+ */
+export type StreamItemKind = 'output' | 'other' | 'hidden';
 
 export interface StreamAccumulator {
-  /** Takes one stream item; `token` marks the first output, `hide` keeps it from the caller. */
-  add(item: unknown): { token: boolean; hide: boolean };
+  /** Takes one stream item on its way to the caller and keeps what the event needs from it. */
+  add(item: unknown): StreamItemKind;
   result(): CallResult;
+}
+
+/** Reads the model and whether the call streams, for methods that send the caller's params as they are. */
+export function prepareRequest(params: unknown): Prepared {
+  const request = asObject(params);
+  return { model: asString(request.model) ?? '', streaming: request.stream === true };
+}
+
+/**
+ * Copies a request one level deep: the params object and the arrays in it, such as `messages`.
+ * Apps often append to the messages array they sent while the event waits for its batch, and
+ * the copy keeps those appends out of the recorded prompt. The objects inside the arrays are
+ * shared, so a message edited in place before the batch is built is recorded as edited.
+ */
+export function snapshotRequest(params: unknown): Loose {
+  const request = asObject(params);
+  const copy: Loose = {};
+  for (const key of Object.keys(request)) {
+    const value = request[key];
+    copy[key] = Array.isArray(value) ? value.slice() : value;
+  }
+  return copy;
 }
 
 /** Loose view of SDK objects: the recorder reads fields and never trusts their types. */
