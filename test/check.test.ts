@@ -111,6 +111,32 @@ describe('telltale check', () => {
     expect(result.stderr).toContain('tsconfig.json');
   });
 
+  test('a file instead of a directory exits 2', () => {
+    const dir = app();
+
+    const result = telltale(dir, ['check', 'src/clients.ts']);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('is a file');
+  });
+
+  test('no analysed file exits 2', () => {
+    const dir = app();
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ include: ['lib'] }));
+
+    const result = telltale(dir, ['check']);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('no source files to analyse');
+  });
+
+  test('a missing --baseline file exits 2', () => {
+    const result = telltale(app(), ['check', '--baseline', 'known.json']);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('known.json not found');
+  });
+
   test('compare lists a model change', () => {
     const dir = gitApp();
     const draft = join(dir, 'src/ai/draft.ts');

@@ -184,10 +184,14 @@ describe('telltale drift', () => {
     telltale(dir, ['drift', '--update']);
     const store = `sqlite:${join(dir, 'telltale.db')}`;
 
+    const missing = telltale(dir, ['drift', '--store', store]);
+    writeFileSync(join(dir, 'telltale.db'), '');
     const before = telltale(dir, ['drift', '--store', store]);
     telltale(dir, ['store', 'migrate', '--store', store]);
     const after = telltale(dir, ['drift', '--store', store]);
 
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no such SQLite file');
     expect(before.status).toBe(1);
     expect(before.stderr).toContain('Run `telltale store migrate');
     expect(after.status).toBe(0);

@@ -55,7 +55,7 @@ export interface Finding {
   /** Identity that survives lines moving: rule, file, enclosing symbol and callee. */
   fingerprint: string;
   /** Whether the baseline already lists this finding. */
-  baselined?: boolean;
+  baselined: boolean;
 }
 
 export interface RuleDescription {
@@ -109,6 +109,7 @@ export function findingsOf(site: CallSite): Finding[] {
     message,
     site,
     fingerprint: fingerprintOf(ruleId, site),
+    baselined: false,
   });
   const kind = site.endpoint === undefined ? `${site.package}, ${site.operation}` : `POST ${site.endpoint}`;
 

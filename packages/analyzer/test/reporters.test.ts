@@ -210,7 +210,7 @@ describe('baseline', () => {
 
     const stale = applyBaseline(second.findings, baseline);
 
-    expect(second.findings.map((finding) => finding.baselined ?? false)).toEqual([true, true, false]);
+    expect(second.findings.map((finding) => finding.baselined)).toEqual([true, true, false]);
     expect(stale).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,6 +51,33 @@ describe('store commands', () => {
 
     expect(await main(['ask', 'latency', '--store', `sqlite:${join(dir, 'empty.db')}`], io.output)).toBe(2);
     expect(io.stderr()).toContain('telltale store migrate --store');
+  });
+
+  test('store.url of the config file, relative to it', async () => {
+    writeFileSync(join(dir, 'telltale.config.json'), JSON.stringify({ store: { url: 'sqlite:./telltale.db' } }));
+    mkdirSync(join(dir, 'app'), { recursive: true });
+    const previous = { cwd: process.cwd(), env: process.env.TELLTALE_STORE_URL };
+    delete process.env.TELLTALE_STORE_URL;
+    process.chdir(join(dir, 'app'));
+    const io = captureOutput();
+
+    try {
+      expect(await main(['ask', 'latency', '--format', 'json'], io.output)).toBe(0);
+    } finally {
+      process.chdir(previous.cwd);
+      if (previous.env !== undefined) process.env.TELLTALE_STORE_URL = previous.env;
+      rmSync(join(dir, 'telltale.config.json'));
+    }
+    expect(io.stdout()).toContain('draft-email');
+  });
+
+  test('a read-only command does not create a missing store', async () => {
+    const io = captureOutput();
+    const missing = join(dir, 'typo', 'telltale.db');
+
+    expect(await main(['digest', '--store', `sqlite:${missing}`], io.output)).toBe(2);
+    expect(io.stderr()).toContain('no such SQLite file');
+    expect(() => readFileSync(missing)).toThrow();
   });
 
   test('ask last prints prompt and response', async () => {

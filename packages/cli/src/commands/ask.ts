@@ -16,7 +16,7 @@ import { Option, type Command } from 'commander';
 
 import type { Output } from '../output.js';
 import { formatOption } from '../program.js';
-import { positiveInteger, showProgress, storeOption, withStore } from '../store-option.js';
+import { positiveInteger, showProgress, storeOption, withExistingStore } from '../store-option.js';
 import { formatMs, formatPercent, formatUsd, renderTable } from '../table.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
@@ -84,7 +84,7 @@ function question(
   name: string,
   description: string,
   output: Output,
-  answer: (store: Parameters<Parameters<typeof withStore>[2]>[0], options: AskOptions) => Promise<string>,
+  answer: (store: Parameters<Parameters<typeof withExistingStore>[2]>[0], options: AskOptions) => Promise<string>,
 ): Command {
   return ask
     .command(name)
@@ -95,7 +95,7 @@ function question(
     .addOption(storeOption())
     .addOption(formatOption(FORMATS, 'text'))
     .action(async (options: AskOptions) => {
-      await withStore(options.store, output, async (store) => {
+      await withExistingStore(options.store, output, async (store) => {
         showProgress(output, `querying ${store.displayUrl}`);
         await store.assertMigrated();
         output.write(await answer(store, options));

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import {
@@ -23,7 +24,7 @@ import {
 } from '@telltale/analyzer';
 import { Argument, type Command } from 'commander';
 
-import { EXIT_FINDINGS, withUsageErrors, writeReport, type Output } from '../output.js';
+import { EXIT_FINDINGS, UsageError, withUsageErrors, writeReport, type Output } from '../output.js';
 import { formatOption } from '../program.js';
 
 interface CheckCommandOptions {
@@ -54,7 +55,10 @@ export function registerCheckCommand(program: Command, output: Output): void {
     .option('--baseline <file>', `baseline of known findings (default: ${DEFAULT_BASELINE_FILE} when it exists)`)
     .option('--update-baseline', 'write every current finding to the baseline and exit 0')
     .option('--changed-since <ref>', 'report only files changed since this git ref and files their call graph reaches')
-    .option('--inventory', 'list every model call site with provider, operation, model, feature and verdict')
+    .option(
+      '--inventory',
+      'list every model call site with provider, operation, model, feature and verdict (a listing: exits 0)',
+    )
     .option('--compare <ref>', 'list call sites added and removed since this git ref, and model changes per call site')
     .option('--per-file', 'skip the cross-file pass, so verdicts equal the ESLint rule')
     .addHelpText(
@@ -83,10 +87,22 @@ Examples:
           onProgress: progressBar(output),
         });
 
+      if (existsSync(root) && !statSync(root).isDirectory())
+        throw new UsageError(`${root} is a file; pass the repository's directory, as in \`telltale check .\``);
+      if (options.baseline !== undefined && !options.updateBaseline && !existsSync(resolve(root, options.baseline)))
+        throw new UsageError(
+          `baseline ${resolve(root, options.baseline)} not found; check the path, or write it with --update-baseline`,
+        );
+
       const report = await withUsageErrors(CHECK_ERRORS, async () => {
         const changed = options.changedSince ? changedFilesSince(root, options.changedSince) : undefined;
         return run(root, changed);
       });
+      // A required check that analysed nothing must not pass: the tsconfig or the path is wrong.
+      if (!options.changedSince && report.files === 0)
+        throw new UsageError(
+          `no source files to analyse in ${root}; check that the tsconfig's include or files list matches the sources`,
+        );
 
       if (options.updateBaseline) {
         const path = resolve(root, options.baseline ?? DEFAULT_BASELINE_FILE);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 
 import { UsageError, type Output } from '../output.js';
 import { formatOption } from '../program.js';
-import { showProgress, storeOption, withStore } from '../store-option.js';
+import { showProgress, storeOption, withExistingStore } from '../store-option.js';
 
 const FORMATS = ['text', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -34,7 +34,7 @@ Example:
   telltale digest --week 2026-W49 --timezone Europe/Berlin --format markdown --output digest.md`,
     )
     .action(async (options: { week?: string; timezone: string; store?: string; format: Format; output?: string }) => {
-      await withStore(options.store, output, async (store) => {
+      await withExistingStore(options.store, output, async (store) => {
         const digest = await buildDigest(store, {
           week: options.week,
           timezone: options.timezone,

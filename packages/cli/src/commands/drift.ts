@@ -20,7 +20,7 @@ import { Option, type Command } from 'commander';
 
 import { EXIT_FINDINGS, UsageError, withUsageErrors, writeReport, type Output } from '../output.js';
 import { formatOption } from '../program.js';
-import { withStore } from '../store-option.js';
+import { withExistingStore } from '../store-option.js';
 
 interface DriftOptions {
   config?: string;
@@ -153,7 +153,7 @@ async function loadSnapshotCatalog(configFile: string | undefined): Promise<Cata
  * when migrations are pending.
  */
 async function checkStoreMigrations(url: string, output: Output): Promise<boolean> {
-  return withStore(url, output, async (store) => {
+  return withExistingStore(url, output, async (store) => {
     const status = await store.migrationStatus();
     if (status.pending.length === 0) {
       output.stderr.write(
