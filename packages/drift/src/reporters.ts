@@ -138,7 +138,7 @@ function renderValidationText(report: EventValidationReport, styles: Styles = pl
   if (report.events === 0) return `${styles.red(noEventsMessage(report.sources))}\n`;
 
   const catalog = report.catalogChecked ? '' : ' (core schema only: no catalog)';
-  const summary = `${report.events} events: ${report.valid} valid, ${report.invalid} invalid, ${report.incomplete} with missing parts${catalog}`;
+  const summary = `${counted(report.events, 'event')}: ${report.valid} valid, ${report.invalid} invalid, ${report.incomplete} with missing parts${catalog}`;
   lines.push(`${lines.length > 0 ? '\n' : ''}${report.invalid > 0 ? styles.red(summary) : styles.green(summary)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -149,7 +149,7 @@ function renderValidationMarkdown(report: EventValidationReport): string {
     '',
     report.events === 0
       ? `${escapeCell(noEventsMessage(report.sources))}.`
-      : `${report.events} events: ${report.valid} valid, ${report.invalid} invalid, ${report.incomplete} with missing parts.`,
+      : `${counted(report.events, 'event')}: ${report.valid} valid, ${report.invalid} invalid, ${report.incomplete} with missing parts.`,
   ];
   if (report.problems.length > 0) {
     lines.push('', '| problem | kind | count | first example |', '| --- | --- | ---: | --- |');

@@ -30,7 +30,7 @@ export const markdownReporter: Reporter = (report) => {
   if (report.stale.length > 0) {
     lines.push(
       '',
-      `${report.stale.length} baseline entries no longer match a finding; remove them with \`telltale check --update-baseline\`.`,
+      `${report.stale.length === 1 ? '1 baseline entry no longer matches' : `${report.stale.length} baseline entries no longer match`} a finding; remove them with \`telltale check --update-baseline\`.`,
     );
   }
   return `${lines.join('\n')}\n`;
