@@ -37,10 +37,11 @@ let events = 0;
 for (const batch of simulateTraffic({ start, days, callsPerDay: 3000, seed: 7, users: 400, incidents: incidents() })) {
   await store.write(batch);
   events += batch.length;
-  process.stderr.write(`\r${events.toLocaleString('en-US')} events written`);
+  // Progress only on a terminal: a log gets the total below.
+  if (process.stderr.isTTY) process.stderr.write(`\r${events.toLocaleString('en-US')} events written`);
 }
 await store.close();
-process.stderr.write('\n');
+if (process.stderr.isTTY) process.stderr.write('\n');
 console.log(
   `${storeUrl}: ${days} days from ${start.toISOString().slice(0, 10)}, ${events.toLocaleString('en-US')} events`,
 );
