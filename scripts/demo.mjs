@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { simulateTraffic } from '@telltale/insights';
+import { SAMPLE_INCIDENTS, simulateTraffic } from '@telltale/insights';
 import { openStore } from '@telltale/store';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +19,7 @@ const storeUrl = `sqlite:${join(storeDir, 'demo.db')}`;
 const DAY = 86_400_000;
 
 step('1. The pull request check: every model call, which are recorded, which lack context');
-// Findings make the check exit 1, which is what fails a pull request; the demo goes on.
+// Findings make the check exit 1, which is what fails a pull request. The demo goes on.
 const check = telltale(['check', example], example);
 console.log(`\n(exit ${check}: 1 means findings, as on a pull request that adds an unrecorded call)`);
 
@@ -34,7 +34,14 @@ const days = Math.round((startOfDay(new Date()) - start.getTime()) / DAY);
 const store = openStore(storeUrl);
 await store.migrate();
 let events = 0;
-for (const batch of simulateTraffic({ start, days, callsPerDay: 3000, seed: 7, users: 400, incidents: incidents() })) {
+for (const batch of simulateTraffic({
+  start,
+  days,
+  callsPerDay: 3000,
+  seed: 7,
+  users: 400,
+  incidents: SAMPLE_INCIDENTS,
+})) {
   await store.write(batch);
   events += batch.length;
   // Progress only on a terminal: a log gets the total below.
@@ -58,12 +65,14 @@ telltale(['digest', '--store', storeUrl], example);
 const markdown = join(storeDir, 'digest.md');
 telltale(['digest', '--store', storeUrl, '--format', 'markdown', '--output', markdown], example);
 
-/** Runs the telltale binary with the terminal's streams; returns its exit code. */
+/** Runs the telltale binary with the terminal's streams and returns its exit code. */
 function telltale(args, cwd) {
   console.log(`\n$ telltale ${args.join(' ')}`);
   const result = spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'inherit' });
   if (result.status === null || result.status > 1) {
-    console.error(`demo: telltale ${args[0]} failed with ${result.status ?? result.signal}`);
+    console.error(
+      `demo: telltale ${args.join(' ')} failed with exit ${result.status ?? result.signal}; run it alone to see its error`,
+    );
     process.exit(1);
   }
   return result.status;
@@ -86,28 +95,4 @@ function simulationStart(now) {
   const weekday = (new Date(today).getUTCDay() + 6) % 7;
   const lastCompleteMonday = today - (weekday + 7) * DAY;
   return new Date(lastCompleteMonday - 28 * DAY);
-}
-
-/**
- * The incidents of the insights tests: draft-email's "apology" template grows from 10% to 40% of
- * its calls in week 4 while its prompt version changes, spend jumps 40% on one day of week 5, and
- * summarize-thread fails on claude-sonnet-4.
- */
-function incidents() {
-  return [
-    {
-      kind: 'state-mix-shift',
-      feature: 'draft-email',
-      field: 'templateId',
-      value: 'apology',
-      fromShare: 0.1,
-      toShare: 0.4,
-      regenerateRate: 0.16,
-      day: 21,
-      rampDays: 7,
-      promptVersions: ['3', '4'],
-    },
-    { kind: 'model-errors', feature: 'summarize-thread', model: 'claude-sonnet-4', day: 0, errorRate: 0.15 },
-    { kind: 'cost-spike', day: 31, factor: 1.4 },
-  ];
 }

@@ -1,4 +1,10 @@
-export { simulateTraffic, SIMULATED_FEATURES, type Incident, type SimulationOptions } from './simulate.js';
+export {
+  simulateTraffic,
+  SAMPLE_INCIDENTS,
+  SIMULATED_FEATURES,
+  type Incident,
+  type SimulationOptions,
+} from './simulate.js';
 export {
   DEFAULT_SIGNAL_WEIGHTS,
   SIGNAL_COMPONENTS,

@@ -51,6 +51,33 @@ export type Incident =
       errorRate: number;
     };
 
+/**
+ * Incidents for a five-week simulation from a Monday, whose fifth week is the digest's week and
+ * third its baseline. In week 4 the share of draft-email calls with templateId "apology" grows
+ * from 10% to 40%, and those calls are regenerated 16% of the time against 4.5% for the other
+ * templates, so the feature's regenerate rate rises by about 60%. On the same days its prompt
+ * version moves from 3 to 4, which changes nothing. Spend is 40% higher on day 31 and 20% higher
+ * on day 29. Throughout, summarize-thread fails on claude-sonnet-4 15% of the time against 1%
+ * elsewhere.
+ */
+export const SAMPLE_INCIDENTS: readonly Incident[] = [
+  {
+    kind: 'state-mix-shift',
+    feature: 'draft-email',
+    field: 'templateId',
+    value: 'apology',
+    fromShare: 0.1,
+    toShare: 0.4,
+    regenerateRate: 0.16,
+    day: 21,
+    rampDays: 7,
+    promptVersions: ['3', '4'],
+  },
+  { kind: 'model-errors', feature: 'summarize-thread', model: 'claude-sonnet-4', day: 0, errorRate: 0.15 },
+  { kind: 'cost-spike', day: 31, factor: 1.4 },
+  { kind: 'cost-spike', day: 29, factor: 1.2 },
+];
+
 interface FeatureProfile {
   name: string;
   share: number;

@@ -6,6 +6,7 @@ import {
   buildDigest,
   renderDigestHtml,
   renderDigestMarkdown,
+  SAMPLE_INCIDENTS,
   simulateTraffic,
   type Digest,
   type Incident,
@@ -23,23 +24,7 @@ const DAY = 86_400_000;
  * higher on 2026-11-24. Throughout, summarize-thread fails on claude-sonnet-4 15% of the time
  * against 1% elsewhere.
  */
-export const SCENARIO_INCIDENTS: readonly Incident[] = [
-  {
-    kind: 'state-mix-shift',
-    feature: 'draft-email',
-    field: 'templateId',
-    value: 'apology',
-    fromShare: 0.1,
-    toShare: 0.4,
-    regenerateRate: 0.16,
-    day: 21,
-    rampDays: 7,
-    promptVersions: ['3', '4'],
-  },
-  { kind: 'model-errors', feature: 'summarize-thread', model: 'claude-sonnet-4', day: 0, errorRate: 0.15 },
-  { kind: 'cost-spike', day: 31, factor: 1.4 },
-  { kind: 'cost-spike', day: 29, factor: 1.2 },
-];
+export const SCENARIO_INCIDENTS: readonly Incident[] = SAMPLE_INCIDENTS;
 
 /** Loads the scenario into a fresh store and checks what the digest finds, for one backend. */
 export function describeScenario(backend: string, start: () => Promise<TestServer>): void {
