@@ -4,12 +4,12 @@ import { recorder } from './telemetry.js';
 
 const openai = new OpenAI();
 
-/** The model call of a support reply. It records nothing itself; its callers decide. */
+/** Sends the model call of a support reply. It records nothing itself, so its callers decide. */
 async function completeReply(question: string) {
   return openai.responses.create({ model: 'gpt-4.1', input: question });
 }
 
-/** Answers a chat message: recorded, because the call runs inside `recorder.record()`. */
+/** Replies to a chat message: recorded, because the call runs inside `recorder.record()`. */
 export async function replyInChat(userId: string, question: string) {
   return recorder.record(
     {
@@ -21,7 +21,7 @@ export async function replyInChat(userId: string, question: string) {
   );
 }
 
-/** Answers an email: this path forgets the recorder, so the helper's call is reported with it. */
+/** Replies to an email. This path skips the recorder, so the check reports the helper's call with it. */
 export async function replyByEmail(question: string) {
   return completeReply(question);
 }

@@ -1,6 +1,6 @@
 import { recorder } from './telemetry.js';
 
-/** Answers a help-center search with a raw HTTP call, recorded without a user. */
+/** Runs a help-center search through a raw HTTP call, recorded without a user. */
 export async function searchAnswer(query: string) {
   return recorder.record(
     {

@@ -25,7 +25,7 @@ export interface CallGraph {
   escapes(fn: ts.Node): boolean;
   /** Returns the repo-relative files that the functions of `file` call into. */
   filesCalledFrom(file: string): ReadonlySet<string>;
-  /** Returns the names of the functions followed: the graph holds every call to them by name. */
+  /** Returns the names of the functions followed: the graph contains every call to them by name. */
   followedNames(): ReadonlySet<string>;
   /** Returns the repo-relative path of the file a node is in. */
   fileOf(node: ts.Node): string;

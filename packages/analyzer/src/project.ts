@@ -110,7 +110,7 @@ function planFromTsconfigs(root: string, entryConfigs: string[], notes: string[]
 /**
  * Creates the compiler program of a plan, from all its files or from `rootNames` and what they
  * import. JSDoc is parsed only where it carries types (JavaScript files), as `tsc` does, so
- * parsing costs less and the types are the ones `tsc` sees.
+ * parsing costs less and the types match the ones `tsc` computes.
  */
 export function createPlannedProgram(
   plan: ProjectPlan,

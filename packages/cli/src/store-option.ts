@@ -15,7 +15,7 @@ export function storeOption(): Option {
   );
 }
 
-/** How a command uses the store. */
+/** The access a command needs to the store. */
 export interface StoreAccess {
   /**
    * The command only reads: a SQLite file that does not exist is an error instead of a new,
